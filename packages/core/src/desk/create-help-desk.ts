@@ -1,0 +1,136 @@
+import { createDirectoryApi } from '../directory/directory-service.js';
+import { validationError } from '../errors/ticketkit-error.js';
+import { createEventBus } from '../events/event-bus.js';
+import { createLifecycle } from '../lifecycle/lifecycle.js';
+import { createQueues } from '../queues/queue-service.js';
+import { consoleLogger } from '../sdk/logger.js';
+import type { TicketkitPlugin } from '../sdk/plugin.js';
+import { assertStorageAdapter, createStorageGateway } from '../storage/storage-gateway.js';
+import { openTicket } from '../tickets/open-ticket.js';
+import { runCommand } from '../tickets/run-command.js';
+import { TICKET_COMMANDS } from '../tickets/ticket-commands.js';
+import { createTicketNumberer } from '../tickets/ticket-numbers.js';
+import { getHistory, getThread, getTicket, searchTickets } from '../tickets/ticket-queries.js';
+import { systemClock } from '../time/clock.js';
+import type { DeskContext } from './desk-context.js';
+import type { HelpDesk, TicketsApi } from './help-desk.js';
+import { type HelpDeskOptions, resolveSettings } from './help-desk-options.js';
+import { createHookRegistry } from './hooks.js';
+
+function checkPlugins(plugins: unknown): TicketkitPlugin[] {
+  if (plugins === undefined) return [];
+  if (!Array.isArray(plugins))
+    throw validationError([{ path: ['plugins'], message: 'must be an array' }], 'createHelpDesk options');
+  const issues = plugins.flatMap((plugin, index) => {
+    const found = [];
+    if (typeof plugin?.id !== 'string' || plugin.id === '')
+      found.push({ path: ['plugins', index, 'id'], message: 'is required' });
+    if (typeof plugin?.setup !== 'function')
+      found.push({ path: ['plugins', index, 'setup'], message: 'must be a function' });
+    return found;
+  });
+  const ids = plugins.map((plugin) => plugin?.id);
+  ids.forEach((id, index) => {
+    if (ids.indexOf(id) !== index)
+      issues.push({ path: ['plugins', index, 'id'], message: `duplicates plugin id '${id}'` });
+  });
+  if (issues.length) throw validationError(issues, 'createHelpDesk options');
+  return plugins;
+}
+
+/**
+ * Creates a help desk on the given storage: checks the options, prepares the
+ * storage (migrations), sets up plugins, and returns the {@link HelpDesk}.
+ *
+ * @example
+ * ```ts
+ * const desk = await createHelpDesk({ storage: memoryStorage() });
+ * await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+ * const ticket = await desk.tickets.open(
+ *   { subject: 'Password reset', body: 'I cannot log in.', departmentId: 'help' },
+ *   { actor: { type: 'customer', email: 'ken@example.com' } },
+ * );
+ * ```
+ */
+export async function createHelpDesk<TFields = Record<string, unknown>>(
+  options: HelpDeskOptions<TFields>,
+): Promise<HelpDesk<TFields>> {
+  if (typeof options !== 'object' || options === null) {
+    throw validationError(
+      [{ path: [], message: 'createHelpDesk needs an options object with a storage' }],
+      'createHelpDesk options',
+    );
+  }
+  assertStorageAdapter(options.storage);
+  const plugins = checkPlugins(options.plugins);
+  const settings = resolveSettings(options);
+  const logger = options.logger ?? consoleLogger;
+  const storage = createStorageGateway(options.storage);
+  await storage.init?.();
+
+  const desk: DeskContext = {
+    storage,
+    lifecycle: createLifecycle({ requireConfirmation: settings.requireConfirmation }),
+    clock: options.clock ?? systemClock,
+    bus: createEventBus((error, { event }) => logger.error(`listener of ${event} failed`, { error })),
+    logger,
+    hooks: createHookRegistry(logger),
+    settings,
+    fields: options.fields,
+    numbers: createTicketNumberer(options.ticketNumber ?? {}, storage),
+  };
+
+  const command =
+    <C extends keyof typeof TICKET_COMMANDS>(name: C) =>
+    (ref: string, input: unknown, commandOptions: Parameters<typeof runCommand>[4]) =>
+      runCommand(desk, TICKET_COMMANDS[name] as never, ref, input, commandOptions);
+
+  const tickets: TicketsApi = {
+    open: (input, openOptions) => openTicket(desk, input, openOptions),
+    assign: command('assign'),
+    unassign: command('unassign'),
+    transfer: command('transfer'),
+    reply: command('reply'),
+    note: command('note'),
+    startWork: command('startWork'),
+    requestInfo: command('requestInfo'),
+    resolve: command('resolve'),
+    confirmResolution: command('confirmResolution'),
+    close: command('close'),
+    reopen: command('reopen'),
+    update: command('update'),
+    get: (ref, queryOptions) => getTicket(desk, ref, queryOptions),
+    thread: (ref, queryOptions) => getThread(desk, ref, queryOptions),
+    history: (ref, queryOptions) => getHistory(desk, ref, queryOptions),
+    search: (text, listOptions) => searchTickets(desk, text, listOptions),
+  };
+
+  const helpDesk: HelpDesk = {
+    tickets,
+    queues: createQueues(desk),
+    departments: createDirectoryApi(desk, 'departments'),
+    teams: createDirectoryApi(desk, 'teams'),
+    agents: createDirectoryApi(desk, 'agents'),
+    calendars: createDirectoryApi(desk, 'calendars'),
+    slaPlans: createDirectoryApi(desk, 'slaPlans'),
+    cannedResponses: createDirectoryApi(desk, 'cannedResponses'),
+    lifecycle: desk.lifecycle,
+    on: (event, listener) => desk.bus.on(event, listener),
+    once: (event, listener) => desk.bus.once(event, listener),
+    async close() {
+      desk.bus.clear();
+      await storage.close?.();
+    },
+  };
+
+  for (const plugin of plugins) {
+    await plugin.setup({
+      desk: helpDesk,
+      logger,
+      before: (name, hook) => desk.hooks.before(name, hook),
+      after: (name, hook) => desk.hooks.after(name, hook),
+    });
+  }
+  // Custom fields are typed by the host's schema; at runtime they are the validated plain objects.
+  return helpDesk as unknown as HelpDesk<TFields>;
+}

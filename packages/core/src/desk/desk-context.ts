@@ -1,0 +1,31 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { EventBus } from '../events/event-bus.js';
+import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { Logger } from '../sdk/logger.js';
+import type { StorageGateway } from '../storage/storage-gateway.js';
+import type { TicketNumberer } from '../tickets/ticket-numbers.js';
+import type { Clock } from '../time/clock.js';
+import type { DeskSettings } from './help-desk-options.js';
+import type { HookRegistry } from './hooks.js';
+
+/** What the services of one desk share. Internal: hosts see `HelpDesk`. */
+export interface DeskContext {
+  /** The storage adapter, wrapped. */
+  storage: StorageGateway;
+  /** The lifecycle statechart with the desk's settings. */
+  lifecycle: Lifecycle;
+  /** Where the time comes from. */
+  clock: Clock;
+  /** The typed event bus. */
+  bus: EventBus;
+  /** Where contained failures go. */
+  logger: Logger;
+  /** Plugin hooks. */
+  hooks: HookRegistry;
+  /** Checked options. */
+  settings: DeskSettings;
+  /** The host's custom-field schema, if any. */
+  fields: StandardSchemaV1 | undefined;
+  /** Ticket number candidates. */
+  numbers: TicketNumberer;
+}

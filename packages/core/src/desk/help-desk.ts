@@ -1,0 +1,140 @@
+import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
+import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { QueueName } from '../queues/queue-definitions.js';
+import type { AuditEvent } from '../schemas/audit.js';
+import type {
+  AssignInput,
+  BodyInput,
+  CloseInput,
+  CommandOptions,
+  ConfirmResolutionInput,
+  EmptyInput,
+  ListOptions,
+  OpenTicketInput,
+  QueryOptions,
+  ReopenInput,
+  ReplyInput,
+  ResolveInput,
+  TransferInput,
+  UpdateInput,
+} from '../schemas/commands.js';
+import type {
+  AgentInput,
+  CalendarInput,
+  CannedResponseInput,
+  DepartmentInput,
+  DirectoryKind,
+  DirectoryRecords,
+  SlaPlanInput,
+  TeamInput,
+} from '../schemas/directory.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+import type { Page } from '../storage/storage-adapter.js';
+
+/** Options of `desk.tickets.open`: who opens the ticket. */
+export interface OpenOptions {
+  /** A customer opening their own ticket, an agent opening one for a customer, or the system (email intake). */
+  actor: CommandOptions['actor'];
+}
+
+/**
+ * The ticket commands and queries. Every command takes a ticket reference
+ * (its id or its number), an input, and `{ actor }`, and returns the ticket
+ * as committed.
+ */
+export interface TicketsApi<TFields = Record<string, unknown>> {
+  /** Opens a ticket: number, first message, `open` state. Retries with the same `idempotencyKey` return the same ticket. */
+  open(input: OpenTicketInput, options: OpenOptions): Promise<Ticket<TFields>>;
+  /** Gives the ticket to an agent and/or a team. */
+  assign(ref: string, input: AssignInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Takes the ticket from its agent and team. */
+  unassign(ref: string, input: EmptyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Moves the ticket to another department (and team/agent), with a note for the receiving colleagues. */
+  transfer(ref: string, input: TransferInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /**
+   * Adds a public message: an agent's reply (the customer is notified) or the
+   * customer's message (which moves a ticket awaiting them back to work and
+   * reopens a resolved one). A customer writing to a ticket closed longer
+   * than `reopenWindow` ago gets a new ticket linked to it (`followUpOf`);
+   * that new ticket is returned.
+   */
+  reply(ref: string, input: ReplyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Adds an internal note, visible to agents only. */
+  note(ref: string, input: BodyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Moves an assigned ticket to `in_progress`. */
+  startWork(ref: string, input: EmptyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Asks the customer for information: a public reply, and the ticket awaits the customer. */
+  requestInfo(ref: string, input: BodyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Resolves the ticket with a resolution note (internal) and an optional final reply. */
+  resolve(ref: string, input: ResolveInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** The customer confirms the resolution (with an optional rating and comment); the ticket closes. */
+  confirmResolution(ref: string, input: ConfirmResolutionInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /**
+   * Closes a resolved ticket. Fails with `CONFIRMATION_REQUIRED` while the
+   * desk requires the customer's confirmation, unless an admin passes `force`.
+   */
+  close(ref: string, input: CloseInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Sends a resolved or closed ticket back to work. */
+  reopen(ref: string, input: ReopenInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Changes priority, SLA plan, subject, custom fields or custom status. */
+  update(ref: string, input: UpdateInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** One ticket. */
+  get(ref: string, options: QueryOptions): Promise<Ticket<TFields>>;
+  /** The ticket's conversation, oldest first; customers never see internal entries. */
+  thread(ref: string, options: QueryOptions): Promise<ThreadEntry[]>;
+  /** The ticket's audit history, oldest first (agents only). */
+  history(ref: string, options: QueryOptions): Promise<AuditEvent[]>;
+  /** Ranked full-text search over subjects, numbers and threads (agents only, within their departments). */
+  search(text: string, options: ListOptions): Promise<Page<Ticket<TFields>>>;
+}
+
+/** The work queues. */
+export interface QueuesApi<TFields = Record<string, unknown>> {
+  /**
+   * One page of a queue. Agents see their departments' tickets (admins all);
+   * `mine` lists the tickets assigned to the acting agent, or, for a customer,
+   * their own tickets.
+   */
+  list(name: QueueName, options: ListOptions): Promise<Page<Ticket<TFields>>>;
+  /** How many tickets each queue holds for the acting agent. */
+  counts(options: QueryOptions): Promise<Record<QueueName, number>>;
+}
+
+/** Reads and writes one kind of directory record (departments, agents, SLA plans …). */
+export interface DirectoryApi<K extends DirectoryKind, TInput> {
+  /** Creates or replaces a record by id; references (a team's department, a plan's calendar …) must exist. */
+  upsert(input: TInput): Promise<DirectoryRecords[K]>;
+  /** One record, or `null`. */
+  get(id: string): Promise<DirectoryRecords[K] | null>;
+  /** Every record, ordered by id. */
+  list(): Promise<DirectoryRecords[K][]>;
+}
+
+/** A help desk, as returned by `createHelpDesk`. */
+export interface HelpDesk<TFields = Record<string, unknown>> {
+  /** Ticket commands and queries. */
+  readonly tickets: TicketsApi<TFields>;
+  /** Work queues and their counts. */
+  readonly queues: QueuesApi<TFields>;
+  /** Departments. */
+  readonly departments: DirectoryApi<'departments', DepartmentInput>;
+  /** Teams. */
+  readonly teams: DirectoryApi<'teams', TeamInput>;
+  /** Agents and admins. */
+  readonly agents: DirectoryApi<'agents', AgentInput>;
+  /** Business-hours calendars. */
+  readonly calendars: DirectoryApi<'calendars', CalendarInput>;
+  /** SLA plans. */
+  readonly slaPlans: DirectoryApi<'slaPlans', SlaPlanInput>;
+  /** Canned responses. */
+  readonly cannedResponses: DirectoryApi<'cannedResponses', CannedResponseInput>;
+  /** The desk's lifecycle: ask it which events are allowed in a state. */
+  readonly lifecycle: Lifecycle;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
+  /** Subscribes for one delivery; returns a function that unsubscribes. */
+  once<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
+  /** Removes listeners and closes the storage. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+/**
+ * The ticketkit core: domain schemas, the lifecycle statechart,
+ * `createHelpDesk`, the plugin SDK and the memory storage adapter.
+ *
+ * @packageDocumentation
+ */
+export * from './desk/index.js';
+export * from './errors/index.js';
+export * from './events/index.js';
+export * from './lifecycle/index.js';
+export * from './queues/index.js';
+export * from './schemas/index.js';
+export * from './sdk/index.js';
+export * from './storage/index.js';
+export type { TicketNumberOptions } from './tickets/ticket-numbers.js';
+export * from './time/index.js';

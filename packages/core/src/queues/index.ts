@@ -1,0 +1,7 @@
+export {
+  ACTIVE_STATUSES,
+  QUEUE_NAMES,
+  type QueueDefinition,
+  type QueueName,
+  queueDefinition,
+} from './queue-definitions.js';

@@ -1,0 +1,70 @@
+import type { Ticket } from '../schemas/ticket.js';
+
+/**
+ * The notifications a desk sends, each switchable like osTicket's alerts:
+ * to the customer (`auto_response`, `reply_notice`, `resolved_notice`,
+ * `closed_notice`) and to staff (`new_alert`, `assigned_alert`,
+ * `transfer_alert`, `message_alert`, `overdue_alert`).
+ */
+export const NOTIFICATION_TYPES = [
+  'ticket.auto_response',
+  'ticket.new_alert',
+  'ticket.assigned_alert',
+  'ticket.transfer_alert',
+  'ticket.reply_notice',
+  'ticket.message_alert',
+  'ticket.overdue_alert',
+  'ticket.resolved_notice',
+  'ticket.closed_notice',
+] as const;
+
+/** One of {@link NOTIFICATION_TYPES}. */
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** A message to one person about one ticket, rendered and ready to send. */
+export interface Notification {
+  /** Unique id; the same across delivery retries, so receivers can deduplicate. */
+  id: string;
+  /** What the notification is about. */
+  type: NotificationType;
+  /** Who receives it. */
+  recipient: { email: string; name: string | null };
+  /** The ticket as it was when the notification was written. */
+  ticket: Ticket;
+  /** Subject line: one line, no control characters. */
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+}
+
+/** What a notifier gets besides the notification. */
+export interface NotifierSendContext {
+  /** Aborted when the delivery attempt times out; stop work and reject. */
+  signal: AbortSignal;
+  /** 1 for the first attempt, counting up across retries. */
+  attempt: number;
+}
+
+/**
+ * The notifier plugin interface: delivers a {@link Notification} somewhere
+ * (email, chat, a webhook). Notifications reach notifiers through a
+ * transactional outbox after the change commits, with retries, backoff and a
+ * dead letter, so `send` only has to do one attempt: resolve when delivered,
+ * reject (with a reason) when not.
+ *
+ * @example
+ * ```ts
+ * const consoleNotifier: Notifier = {
+ *   id: 'console',
+ *   async send(notification) {
+ *     console.log(`to ${notification.recipient.email}: ${notification.subject}`);
+ *   },
+ * };
+ * ```
+ */
+export interface Notifier {
+  /** A unique, stable name: it keys the delivery log. */
+  readonly id: string;
+  /** Delivers one notification, once. */
+  send(notification: Notification, context: NotifierSendContext): Promise<void>;
+}

@@ -1,0 +1,16 @@
+export { decodeCursor, encodeCursor } from './cursor.js';
+export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './memory-storage.js';
+export {
+  type ChangeSet,
+  type IdempotencyRecord,
+  type Page,
+  REQUIRED_STORAGE_METHODS,
+  type StorageAdapter,
+  type TicketFilter,
+  type TicketListQuery,
+  type TicketLookup,
+  type TicketOrder,
+  type TicketSearchQuery,
+  type TicketWrite,
+} from './storage-adapter.js';
+export { compareTickets, matchesFilter, searchTerms, searchWords } from './ticket-filter.js';

@@ -1,0 +1,25 @@
+import { test } from 'vitest';
+import { runStorageConformance } from '../testing/index.js';
+import { memoryStorage } from './memory-storage.js';
+
+runStorageConformance(test, async () => {
+  const adapter = memoryStorage();
+  const { state } = adapter;
+  const all = <T>(map: Map<string, T[]>) => [...map.values()].flat();
+  return {
+    adapter,
+    // The memory adapter's backdoor reads its maps directly, past every read method.
+    backdoor: {
+      ticket: async (id) => structuredClone(state.tickets.get(id) ?? null),
+      thread: async (ticketId) => structuredClone(state.thread.get(ticketId) ?? []),
+      audit: async (ticketId) => structuredClone(state.audit.get(ticketId) ?? []),
+      idempotency: async (scope, key) => structuredClone(state.idempotency.get(`${scope}\u0000${key}`) ?? null),
+      counts: async () => ({
+        tickets: state.tickets.size,
+        thread: all(state.thread).length,
+        audit: all(state.audit).length,
+        idempotency: state.idempotency.size,
+      }),
+    },
+  };
+});

@@ -1,0 +1,233 @@
+import { conflictError } from '../errors/ticketkit-error.js';
+import type { AuditEvent } from '../schemas/audit.js';
+import type { DirectoryKind, DirectoryRecords } from '../schemas/directory.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type {
+  ChangeSet,
+  IdempotencyRecord,
+  Page,
+  StorageAdapter,
+  TicketFilter,
+  TicketListQuery,
+  TicketLookup,
+  TicketSearchQuery,
+} from './storage-adapter.js';
+import { compareTickets, matchesFilter, searchWords } from './ticket-filter.js';
+
+/** Everything a {@link memoryStorage} holds, as plain data. */
+export interface MemoryStorageState {
+  /** Tickets by id. */
+  tickets: Map<string, Ticket>;
+  /** Thread entries by ticket id, in commit order. */
+  thread: Map<string, ThreadEntry[]>;
+  /** Audit events by ticket id, in commit order. */
+  audit: Map<string, AuditEvent[]>;
+  /** Idempotency records by `scope` + NUL + `key`. */
+  idempotency: Map<string, IdempotencyRecord>;
+  /** Counter values by name. */
+  sequences: Map<string, number>;
+  /** Directory records by kind, then id. */
+  records: Map<DirectoryKind, Map<string, unknown>>;
+}
+
+/** The memory adapter: a {@link StorageAdapter} plus a raw view of its state for tests. */
+export interface MemoryStorage extends StorageAdapter {
+  /** The adapter's live state, bypassing every read path: the conformance kit's backdoor. Do not mutate. */
+  readonly state: MemoryStorageState;
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+const idempotencyKey = (scope: string, key: string) => `${scope}\u0000${key}`;
+
+/**
+ * The reference storage adapter: everything in memory, nothing survives the
+ * process. Use it in tests, demos and as the model for your own adapter; use
+ * `@ticketkit/adapter-sqlite` for anything that must survive a restart.
+ *
+ * @example
+ * ```ts
+ * const desk = await createHelpDesk({ storage: memoryStorage() });
+ * ```
+ */
+export function memoryStorage(): MemoryStorage {
+  const state: MemoryStorageState = {
+    tickets: new Map(),
+    thread: new Map(),
+    audit: new Map(),
+    idempotency: new Map(),
+    sequences: new Map(),
+    records: new Map(),
+  };
+  const numbers = new Map<string, string>();
+  const threadIds = new Set<string>();
+  const auditIds = new Set<string>();
+
+  function page(tickets: Ticket[], query: TicketListQuery): Page<Ticket> {
+    let sorted = tickets.sort((a, b) => compareTickets(a, b, query.order));
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+      sorted = sorted.filter((ticket) => compareTickets(ticket, { createdAt, id }, query.order) > 0);
+    }
+    const items = sorted.slice(0, query.limit);
+    const last = items.at(-1);
+    const nextCursor = sorted.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null;
+    return { items: items.map(copy), nextCursor };
+  }
+
+  function checkChangeSet(changes: ChangeSet): void {
+    const { ticket } = changes.ticket;
+    const stored = state.tickets.get(ticket.id);
+    if (changes.ticket.kind === 'insert') {
+      if (stored) throw conflictError('record', `Ticket ${ticket.id} already exists`);
+      if (numbers.has(ticket.number)) throw conflictError('number', `Ticket number ${ticket.number} is taken`);
+    } else {
+      if (!stored) throw new Error(`Cannot update ticket ${ticket.id}: it does not exist`);
+      if (stored.version !== changes.ticket.expectedVersion) {
+        throw conflictError('version', `Ticket ${ticket.id} changed meanwhile`, {
+          expectedVersion: changes.ticket.expectedVersion,
+          actualVersion: stored.version,
+        });
+      }
+      const owner = numbers.get(ticket.number);
+      if (owner !== undefined && owner !== ticket.id) {
+        throw conflictError('number', `Ticket number ${ticket.number} is taken`);
+      }
+    }
+    const seen = new Set<string>();
+    for (const entry of changes.thread) {
+      if (entry.ticketId !== ticket.id) throw new Error(`Thread entry ${entry.id} belongs to another ticket`);
+      if (threadIds.has(entry.id) || seen.has(entry.id)) throw new Error(`Duplicate thread entry id ${entry.id}`);
+      seen.add(entry.id);
+    }
+    for (const event of changes.audit) {
+      if (event.ticketId !== ticket.id) throw new Error(`Audit event ${event.id} belongs to another ticket`);
+      if (auditIds.has(event.id) || seen.has(event.id)) throw new Error(`Duplicate audit event id ${event.id}`);
+      seen.add(event.id);
+    }
+    if (changes.idempotency) {
+      const { scope, key } = changes.idempotency;
+      if (state.idempotency.has(idempotencyKey(scope, key))) {
+        throw conflictError('idempotency', `Idempotency key ${key} was used already`);
+      }
+    }
+  }
+
+  const adapter: MemoryStorage = {
+    id: 'memory',
+    state,
+
+    async commit(changes) {
+      // Check everything first, then apply: with no await in between, the change set is atomic.
+      checkChangeSet(changes);
+      const ticket = copy(changes.ticket.ticket);
+      const previous = state.tickets.get(ticket.id);
+      if (previous) numbers.delete(previous.number);
+      state.tickets.set(ticket.id, ticket);
+      numbers.set(ticket.number, ticket.id);
+      if (!state.thread.has(ticket.id)) state.thread.set(ticket.id, []);
+      if (!state.audit.has(ticket.id)) state.audit.set(ticket.id, []);
+      for (const entry of changes.thread) {
+        state.thread.get(ticket.id)?.push(copy(entry));
+        threadIds.add(entry.id);
+      }
+      for (const event of changes.audit) {
+        state.audit.get(ticket.id)?.push(copy(event));
+        auditIds.add(event.id);
+      }
+      if (changes.idempotency) {
+        const record = copy(changes.idempotency);
+        state.idempotency.set(idempotencyKey(record.scope, record.key), record);
+      }
+    },
+
+    async getTicket(lookup: TicketLookup) {
+      const id = 'id' in lookup ? lookup.id : numbers.get(lookup.number);
+      const ticket = id === undefined ? undefined : state.tickets.get(id);
+      return ticket ? copy(ticket) : null;
+    },
+
+    async listTickets(query) {
+      return page(
+        [...state.tickets.values()].filter((ticket) => matchesFilter(ticket, query.filter)),
+        query,
+      );
+    },
+
+    async countTickets(filters: Readonly<Record<string, TicketFilter>>) {
+      const counts: Record<string, number> = {};
+      for (const [name, filter] of Object.entries(filters)) {
+        let count = 0;
+        for (const ticket of state.tickets.values()) if (matchesFilter(ticket, filter)) count++;
+        counts[name] = count;
+      }
+      return counts;
+    },
+
+    async searchTickets(query: TicketSearchQuery) {
+      const scored: { ticket: Ticket; score: number }[] = [];
+      for (const ticket of state.tickets.values()) {
+        if (!matchesFilter(ticket, query.filter)) continue;
+        const subjectWords = searchWords(`${ticket.subject} ${ticket.number}`);
+        const bodyWords = (state.thread.get(ticket.id) ?? []).flatMap((entry) => searchWords(entry.body));
+        let score = 0;
+        for (const term of query.terms) {
+          const inSubject = subjectWords.filter((word) => word.startsWith(term)).length;
+          const inBodies = bodyWords.filter((word) => word.startsWith(term)).length;
+          if (inSubject + inBodies === 0) {
+            score = 0;
+            break;
+          }
+          // A word in the subject says more about a ticket than one deep in its thread.
+          score += inSubject * 3 + inBodies;
+        }
+        if (score > 0) scored.push({ ticket, score });
+      }
+      scored.sort((a, b) => b.score - a.score || compareTickets(a.ticket, b.ticket, 'newest'));
+      const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
+      const items = scored.slice(offset, offset + query.limit).map(({ ticket }) => copy(ticket));
+      const nextCursor = offset + query.limit < scored.length ? encodeCursor([offset + query.limit]) : null;
+      return { items, nextCursor };
+    },
+
+    async listThread(ticketId) {
+      return copy(state.thread.get(ticketId) ?? []);
+    },
+
+    async listAudit(ticketId) {
+      return copy(state.audit.get(ticketId) ?? []);
+    },
+
+    async getIdempotencyRecord(scope, key) {
+      const record = state.idempotency.get(idempotencyKey(scope, key));
+      return record ? copy(record) : null;
+    },
+
+    async nextSequence(name) {
+      const value = (state.sequences.get(name) ?? 0) + 1;
+      state.sequences.set(name, value);
+      return value;
+    },
+
+    async putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]) {
+      let records = state.records.get(kind);
+      if (!records) {
+        records = new Map();
+        state.records.set(kind, records);
+      }
+      records.set(record.id, copy(record));
+    },
+
+    async getRecord<K extends DirectoryKind>(kind: K, id: string) {
+      const record = state.records.get(kind)?.get(id);
+      return record === undefined ? null : (copy(record) as DirectoryRecords[K]);
+    },
+
+    async listRecords<K extends DirectoryKind>(kind: K) {
+      const records = [...(state.records.get(kind)?.values() ?? [])] as DirectoryRecords[K][];
+      return copy(records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,171 @@
+import type { AuditEvent } from '../schemas/audit.js';
+import type { DirectoryKind, DirectoryRecords } from '../schemas/directory.js';
+import type { SlaState, TicketStatus } from '../schemas/enums.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+
+/**
+ * Which tickets a list, count or search covers. Every given condition must
+ * hold (AND); a condition left out does not restrict.
+ */
+export interface TicketFilter {
+  /** The ticket's base status is one of these. */
+  statuses?: readonly TicketStatus[];
+  /** The ticket belongs to one of these departments. An empty list matches nothing. */
+  departmentIds?: readonly string[];
+  /** This agent holds the ticket. */
+  assigneeId?: string;
+  /** `true`: neither an agent nor a team holds the ticket. */
+  unassigned?: boolean;
+  /** The ticket's SLA state is one of these. */
+  slaStates?: readonly SlaState[];
+  /** The ticket belongs to this customer (lower-case email). */
+  requesterEmail?: string;
+}
+
+/** Order of a ticket list: by creation time, then id. */
+export type TicketOrder = 'oldest' | 'newest';
+
+/** A request for one page of tickets. */
+export interface TicketListQuery {
+  /** Which tickets. */
+  filter: TicketFilter;
+  /** `oldest` first (work queues) or `newest` first (history-like queues). */
+  order: TicketOrder;
+  /** Page size, 1 to 100. */
+  limit: number;
+  /** The `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string | null;
+}
+
+/** A request for one page of full-text search results. */
+export interface TicketSearchQuery {
+  /** The search text as the user typed it. Never interpret it as query syntax. */
+  text: string;
+  /**
+   * `text` split into lower-case words. A ticket matches when every term occurs
+   * in its subject, its number, or the body of one of its thread entries.
+   */
+  terms: readonly string[];
+  /** Which tickets may match. */
+  filter: TicketFilter;
+  /** Page size, 1 to 100. */
+  limit: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+}
+
+/** One page of a list. `nextCursor` is `null` on the last page. */
+export interface Page<T> {
+  /** The items of this page, in list order. */
+  items: T[];
+  /** Pass it back as `cursor` for the next page; `null` when there is none. */
+  nextCursor: string | null;
+}
+
+/** How a ticket is looked up: by its stable id or its human number. */
+export type TicketLookup = { id: string } | { number: string };
+
+/** The ticket row a {@link ChangeSet} writes. */
+export type TicketWrite =
+  /** A new ticket. Fails with `CONFLICT` (target `number`) when its number is taken. */
+  | { kind: 'insert'; ticket: Ticket }
+  /**
+   * A new version of a stored ticket. Fails with `CONFLICT` (target `version`)
+   * unless the stored ticket is at `expectedVersion`.
+   */
+  | { kind: 'update'; ticket: Ticket; expectedVersion: number };
+
+/** A remembered idempotency key and the ticket its first use created. */
+export interface IdempotencyRecord {
+  /** What the key is for and whose it is, e.g. `open:customer:ken@example.com`. */
+  scope: string;
+  /** The key the client sent. */
+  key: string;
+  /** A hash of the request, to refuse the same key with a different request. */
+  fingerprint: string;
+  /** The ticket the first request created. */
+  ticketId: string;
+  /** When the key was first used (ISO 8601). */
+  createdAt: string;
+}
+
+/**
+ * Everything one command writes, committed atomically: all of it or nothing.
+ * Adapters write the ticket, then the thread entries in array order, then the
+ * audit events, then the idempotency record, inside one transaction.
+ */
+export interface ChangeSet {
+  /** The ticket row. */
+  ticket: TicketWrite;
+  /** Thread entries to append, in order. Ids are unique; a duplicate fails the whole change set. */
+  thread: readonly ThreadEntry[];
+  /** Audit events to append, in order. */
+  audit: readonly AuditEvent[];
+  /** Remember an idempotency key. Fails with `CONFLICT` (target `idempotency`) when the scope and key are taken. */
+  idempotency?: IdempotencyRecord;
+}
+
+/**
+ * The storage plugin interface. Implement the required methods; the optional
+ * ones have fallbacks in core (slower, but correct). Run
+ * `runStorageConformance()` from `@ticketkit/core/testing` to check an
+ * implementation.
+ *
+ * Rules every adapter follows:
+ * - `commit` is atomic. A collision throws `TicketkitError` with code
+ *   `CONFLICT` and a `target` (use `conflictError()`); anything else that
+ *   goes wrong throws whatever the driver threw, and core wraps it as
+ *   `STORAGE_FAILED` with the cause kept.
+ * - Reads return copies: mutating a returned object never changes storage.
+ * - Thread entries and audit events come back in the order they were committed.
+ * - Strings come back exactly as written.
+ */
+export interface StorageAdapter {
+  /** A short name for messages, e.g. `'memory'`, `'sqlite'`. */
+  readonly id: string;
+  /** Prepares the store (migrations). Called once by `createHelpDesk`. */
+  init?(): Promise<void>;
+  /** Releases connections. Called by `desk.close()`. */
+  close?(): Promise<void>;
+
+  /** Writes a {@link ChangeSet} atomically. */
+  commit(changes: ChangeSet): Promise<void>;
+  /** One ticket, or `null`. */
+  getTicket(lookup: TicketLookup): Promise<Ticket | null>;
+  /** One page of tickets, keyset-paginated by (`createdAt`, `id`). */
+  listTickets(query: TicketListQuery): Promise<Page<Ticket>>;
+  /** How many tickets match each named filter. Fallback: pages through `listTickets`. */
+  countTickets?(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>>;
+  /** Ranked full-text search. Fallback: scans tickets and threads (fine for small desks). */
+  searchTickets?(query: TicketSearchQuery): Promise<Page<Ticket>>;
+  /** A ticket's thread, in commit order. */
+  listThread(ticketId: string): Promise<ThreadEntry[]>;
+  /** A ticket's audit events, in commit order. */
+  listAudit(ticketId: string): Promise<AuditEvent[]>;
+  /** A remembered idempotency key, or `null`. */
+  getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  /** The next value of a named counter, starting at 1; unique even under concurrent calls. */
+  nextSequence(name: string): Promise<number>;
+
+  /** Inserts or replaces a directory record (department, agent, SLA plan …) by id. */
+  putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]): Promise<void>;
+  /** One directory record, or `null`. */
+  getRecord<K extends DirectoryKind>(kind: K, id: string): Promise<DirectoryRecords[K] | null>;
+  /** Every record of a kind, ordered by id. */
+  listRecords<K extends DirectoryKind>(kind: K): Promise<DirectoryRecords[K][]>;
+}
+
+/** The methods every {@link StorageAdapter} must have; `createHelpDesk` lists any that are missing. */
+export const REQUIRED_STORAGE_METHODS = [
+  'commit',
+  'getTicket',
+  'listTickets',
+  'listThread',
+  'listAudit',
+  'getIdempotencyRecord',
+  'nextSequence',
+  'putRecord',
+  'getRecord',
+  'listRecords',
+] as const satisfies readonly (keyof StorageAdapter)[];

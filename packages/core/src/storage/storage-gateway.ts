@@ -1,0 +1,111 @@
+import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
+import type { Ticket } from '../schemas/ticket.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import {
+  type Page,
+  REQUIRED_STORAGE_METHODS,
+  type StorageAdapter,
+  type TicketFilter,
+  type TicketSearchQuery,
+} from './storage-adapter.js';
+import { compareTickets, searchWords } from './ticket-filter.js';
+
+/** A storage adapter as core uses it: every optional method present, every failure typed. */
+export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close'>> &
+  Pick<StorageAdapter, 'id' | 'init' | 'close'>;
+
+/** Checks an adapter at startup and lists every missing method in one error. */
+export function assertStorageAdapter(storage: unknown): asserts storage is StorageAdapter {
+  if (typeof storage !== 'object' || storage === null) {
+    throw validationError(
+      [{ path: ['storage'], message: 'is required: pass memoryStorage(), sqliteStorage() …' }],
+      'options',
+    );
+  }
+  const missing = REQUIRED_STORAGE_METHODS.filter(
+    (name) => typeof (storage as Record<string, unknown>)[name] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw validationError(
+      missing.map((name) => ({ path: ['storage', name], message: 'is a required StorageAdapter method' })),
+      'options',
+    );
+  }
+}
+
+async function guard<T>(adapterId: string, operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TicketkitError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TicketkitError('STORAGE_FAILED', `Storage '${adapterId}' failed in ${operation}: ${reason}`, {
+      cause: error,
+    });
+  }
+}
+
+async function countByPaging(adapter: StorageAdapter, filters: Readonly<Record<string, TicketFilter>>) {
+  const counts: Record<string, number> = {};
+  for (const [name, filter] of Object.entries(filters)) {
+    let count = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Page<Ticket> = await adapter.listTickets({ filter, order: 'oldest', limit: 100, cursor });
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    counts[name] = count;
+  }
+  return counts;
+}
+
+async function searchByScanning(adapter: StorageAdapter, query: TicketSearchQuery): Promise<Page<Ticket>> {
+  const matches: Ticket[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<Ticket> = await adapter.listTickets({ filter: query.filter, order: 'newest', limit: 100, cursor });
+    for (const ticket of page.items) {
+      const words = searchWords(`${ticket.subject} ${ticket.number}`);
+      for (const entry of await adapter.listThread(ticket.id)) words.push(...searchWords(entry.body));
+      if (query.terms.every((term) => words.some((word) => word.startsWith(term)))) matches.push(ticket);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  matches.sort((a, b) => compareTickets(a, b, 'newest'));
+  const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
+  const items = matches.slice(offset, offset + query.limit);
+  return { items, nextCursor: offset + query.limit < matches.length ? encodeCursor([offset + query.limit]) : null };
+}
+
+/**
+ * Wraps an adapter for core: failures other than `TicketkitError`s become
+ * `STORAGE_FAILED` with the adapter's error as `cause`, and the optional
+ * methods fall back to slower generic versions.
+ */
+export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
+  const run = <T>(operation: string, work: () => Promise<T>) => guard(adapter.id, operation, work);
+  return {
+    id: adapter.id,
+    init: adapter.init && (() => run('init', () => adapter.init?.() ?? Promise.resolve())),
+    close: adapter.close && (() => run('close', () => adapter.close?.() ?? Promise.resolve())),
+    commit: (changes) => run('commit', () => adapter.commit(changes)),
+    getTicket: (lookup) => run('getTicket', () => adapter.getTicket(lookup)),
+    listTickets: (query) => run('listTickets', () => adapter.listTickets(query)),
+    countTickets: (filters) =>
+      run('countTickets', () =>
+        adapter.countTickets ? adapter.countTickets(filters) : countByPaging(adapter, filters),
+      ),
+    searchTickets: (query) =>
+      run('searchTickets', () =>
+        adapter.searchTickets ? adapter.searchTickets(query) : searchByScanning(adapter, query),
+      ),
+    listThread: (ticketId) => run('listThread', () => adapter.listThread(ticketId)),
+    listAudit: (ticketId) => run('listAudit', () => adapter.listAudit(ticketId)),
+    getIdempotencyRecord: (scope, key) => run('getIdempotencyRecord', () => adapter.getIdempotencyRecord(scope, key)),
+    nextSequence: (name) => run('nextSequence', () => adapter.nextSequence(name)),
+    putRecord: (kind, record) => run('putRecord', () => adapter.putRecord(kind, record)),
+    getRecord: (kind, id) => run('getRecord', () => adapter.getRecord(kind, id)),
+    listRecords: (kind) => run('listRecords', () => adapter.listRecords(kind)),
+  };
+}

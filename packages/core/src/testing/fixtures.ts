@@ -1,0 +1,83 @@
+import { newId } from '../internal/ids.js';
+import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
+import type { AuditEvent } from '../schemas/audit.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+
+let counter = 0;
+
+/**
+ * A complete, valid ticket row for storage tests. Every call gets a fresh id
+ * and number; `overrides` sets anything else.
+ */
+export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
+  counter += 1;
+  const at = overrides.createdAt ?? new Date(Date.UTC(2026, 0, 1, 9, 0, counter % 60)).toISOString();
+  return {
+    id: newId(),
+    number: `T-${String(counter).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`,
+    subject: `Ticket ${counter}`,
+    status: 'open',
+    customStatus: null,
+    priority: 'normal',
+    requester: { email: `customer${counter}@example.com`, name: `Customer ${counter}` },
+    departmentId: 'help',
+    teamId: null,
+    assigneeId: null,
+    slaPlanId: null,
+    topic: null,
+    source: 'web',
+    fields: {},
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    statusChangedAt: at,
+    slaState: 'on_track',
+    followUpOf: null,
+    feedback: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+/** A thread entry of `ticket` for storage tests. */
+export function makeThreadEntry(
+  ticket: Pick<Ticket, 'id' | 'createdAt'>,
+  overrides: Partial<ThreadEntry> = {},
+): ThreadEntry {
+  return {
+    id: newId(),
+    ticketId: ticket.id,
+    kind: 'message',
+    internal: false,
+    author: { type: 'customer', email: 'customer@example.com', name: null },
+    body: 'Hello',
+    data: null,
+    createdAt: ticket.createdAt,
+    ...overrides,
+  };
+}
+
+/** An audit event of `ticket` for storage tests. */
+export function makeAuditEvent(
+  ticket: Pick<Ticket, 'id' | 'createdAt' | 'version'>,
+  overrides: Partial<AuditEvent> = {},
+): AuditEvent {
+  return {
+    id: newId(),
+    ticketId: ticket.id,
+    command: 'open',
+    event: null,
+    actor: { type: 'system', name: null },
+    from: null,
+    to: { ...INITIAL_LIFECYCLE_STATE },
+    changes: {},
+    version: ticket.version,
+    at: ticket.createdAt,
+    ...overrides,
+  };
+}

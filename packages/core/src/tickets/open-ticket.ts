@@ -1,0 +1,198 @@
+import type { DeskContext } from '../desk/desk-context.js';
+import { isTicketkitError, TicketkitError, validationError } from '../errors/ticketkit-error.js';
+import { fingerprint, newId } from '../internal/ids.js';
+import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
+import type { Actor } from '../schemas/actor.js';
+import type { AuditEvent } from '../schemas/audit.js';
+import { openTicketInputSchema, queryOptionsSchema } from '../schemas/commands.js';
+import { parseInput } from '../schemas/parse.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+import type { CommandInputs } from '../sdk/plugin.js';
+import type { IdempotencyRecord } from '../storage/storage-adapter.js';
+import { type ResolvedActor, resolveActor, worksIn } from './access.js';
+import { validateCustomFields } from './custom-fields.js';
+import { requireDepartment } from './references.js';
+
+// Random numbers collide rarely; ten collisions in a row mean the mask is too small for the desk.
+const NUMBER_ATTEMPTS = 10;
+
+function actorKey(who: ResolvedActor): string {
+  if (who.kind === 'customer') return `customer:${who.email}`;
+  if (who.kind === 'agent') return `agent:${who.agent.id}`;
+  return 'system';
+}
+
+function requesterFor(who: ResolvedActor, input: CommandInputs['open']) {
+  if (who.kind === 'customer') {
+    if (input.requester && input.requester.email !== who.email) {
+      throw validationError(
+        [{ path: ['requester', 'email'], message: "must be the signed-in customer's own email" }],
+        'open input',
+      );
+    }
+    const name = input.requester?.name ?? (who.actor.type === 'customer' ? who.actor.name : undefined);
+    return { email: who.email, name: name ?? null };
+  }
+  if (!input.requester) {
+    throw validationError(
+      [{ path: ['requester'], message: 'is required when an agent or the system opens a ticket' }],
+      'open input',
+    );
+  }
+  return { email: input.requester.email, name: input.requester.name ?? null };
+}
+
+async function replayIdempotent(desk: DeskContext, record: IdempotencyRecord, print: string): Promise<Ticket> {
+  if (record.fingerprint !== print) {
+    throw new TicketkitError(
+      'IDEMPOTENCY_MISMATCH',
+      `Idempotency key ${record.key} was already used for a different request; use a new key for a new ticket`,
+    );
+  }
+  const ticket = await desk.storage.getTicket({ id: record.ticketId });
+  if (!ticket) throw new TicketkitError('STORAGE_FAILED', `Idempotency key ${record.key} points at a missing ticket`);
+  return ticket;
+}
+
+interface OpenExtras {
+  followUpOf?: Ticket;
+}
+
+/**
+ * Opens a ticket: checks the input and who opens it, lets plugins amend or
+ * reject it, picks a unique number, and commits the ticket, its first
+ * message, its audit event and the idempotency key in one change set.
+ */
+export async function openTicket(
+  desk: DeskContext,
+  rawInput: unknown,
+  rawOptions: unknown,
+  extras: OpenExtras = {},
+): Promise<Ticket> {
+  const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
+  let input = parseInput(openTicketInputSchema, rawInput, 'open input');
+  const who = await resolveActor(desk.storage, options.actor);
+  const requester = requesterFor(who, input);
+
+  let idempotency: IdempotencyRecord | undefined;
+  if (input.idempotencyKey !== undefined) {
+    const { idempotencyKey: key, ...request } = input;
+    const scope = `open:${actorKey(who)}`;
+    const print = await fingerprint({ request, requester });
+    const known = await desk.storage.getIdempotencyRecord(scope, key);
+    if (known) return replayIdempotent(desk, known, print);
+    idempotency = { scope, key, fingerprint: print, ticketId: '', createdAt: '' };
+  }
+
+  input = await desk.hooks.runBefore('open', input, { actor: options.actor, ticket: null }, (amended) =>
+    parseInput(openTicketInputSchema, amended, 'open input'),
+  );
+  const departmentId = input.departmentId ?? desk.settings.defaultDepartmentId;
+  if (departmentId === null) {
+    throw validationError(
+      [{ path: ['departmentId'], message: 'is required (the desk has no intake.defaultDepartmentId)' }],
+      'open input',
+    );
+  }
+  await requireDepartment(desk, departmentId);
+  if (who.kind === 'agent' && !worksIn(who.agent, departmentId)) {
+    throw new TicketkitError('FORBIDDEN', `Agent ${who.agent.id} does not work in department ${departmentId}`);
+  }
+  const fields = await validateCustomFields(desk.fields, input.fields);
+
+  const at = desk.clock.now().toISOString();
+  const id = newId();
+  const entry: ThreadEntry = {
+    id: newId(),
+    ticketId: id,
+    kind: 'message',
+    internal: false,
+    author: { type: 'customer', email: requester.email, name: requester.name },
+    body: input.body,
+    data: null,
+    createdAt: at,
+  };
+  const audit: AuditEvent = {
+    id: newId(),
+    ticketId: id,
+    command: 'open',
+    event: null,
+    actor: who.author,
+    from: null,
+    to: INITIAL_LIFECYCLE_STATE,
+    changes: {},
+    version: 1,
+    at,
+  };
+  if (idempotency) idempotency = { ...idempotency, ticketId: id, createdAt: at };
+
+  for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
+    const ticket: Ticket = {
+      id,
+      number: await desk.numbers.next(),
+      subject: input.subject,
+      status: INITIAL_LIFECYCLE_STATE.status,
+      customStatus: null,
+      priority: input.priority,
+      requester,
+      departmentId,
+      teamId: null,
+      assigneeId: null,
+      slaPlanId: null,
+      topic: input.topic ?? null,
+      source: input.source,
+      fields,
+      firstResponseDueAt: null,
+      resolutionDueAt: null,
+      firstRespondedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      statusChangedAt: at,
+      slaState: INITIAL_LIFECYCLE_STATE.sla,
+      followUpOf: extras.followUpOf?.id ?? null,
+      feedback: null,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      await desk.storage.commit({ ticket: { kind: 'insert', ticket }, thread: [entry], audit: [audit], idempotency });
+    } catch (error) {
+      if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'number') continue;
+      if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'idempotency' && idempotency) {
+        // A parallel retry with the same key won the race: answer with its ticket.
+        const winner = await desk.storage.getIdempotencyRecord(idempotency.scope, idempotency.key);
+        if (winner) return replayIdempotent(desk, winner, idempotency.fingerprint);
+      }
+      throw error;
+    }
+    desk.bus.emit('ticket.created', { ticket, actor: who.author, at, entry });
+    await desk.hooks.runAfter({ command: 'open', actor: options.actor, input, ticket });
+    return ticket;
+  }
+  throw new TicketkitError(
+    'CONFLICT',
+    `Could not find a free ticket number in ${NUMBER_ATTEMPTS} attempts: give ticketNumber.format more '#' digits`,
+    { target: 'number' },
+  );
+}
+
+/** Opens the ticket that follows up a closed one, when its customer writes after the reopen window. */
+export function openFollowUp(desk: DeskContext, closed: Ticket, body: string, actor: Actor): Promise<Ticket> {
+  return openTicket(
+    desk,
+    {
+      requester: { email: closed.requester.email, ...(closed.requester.name ? { name: closed.requester.name } : {}) },
+      subject: closed.subject,
+      body,
+      priority: closed.priority,
+      departmentId: closed.departmentId,
+      ...(closed.topic ? { topic: closed.topic } : {}),
+      source: closed.source,
+      fields: closed.fields,
+    },
+    { actor },
+    { followUpOf: closed },
+  );
+}

@@ -1,0 +1,286 @@
+import type * as z from 'zod';
+import type { DeskContext } from '../desk/desk-context.js';
+import { isTicketkitError, TicketkitError } from '../errors/ticketkit-error.js';
+import type { TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
+import { newId, sleep } from '../internal/ids.js';
+import type { LifecycleEvent, Principal } from '../lifecycle/lifecycle-events.js';
+import type { Author } from '../schemas/actor.js';
+import type { AuditEvent, LifecycleState } from '../schemas/audit.js';
+import { type CommandOptions, commandOptionsSchema } from '../schemas/commands.js';
+import type { ThreadEntryKind } from '../schemas/enums.js';
+import { parseInput } from '../schemas/parse.js';
+import { type JsonValue, ticketRefSchema } from '../schemas/primitives.js';
+import type { ThreadEntry } from '../schemas/thread.js';
+import type { Ticket } from '../schemas/ticket.js';
+import type { CommandInputs, CommandName } from '../sdk/plugin.js';
+import { principalFor, type ResolvedActor, resolveActor } from './access.js';
+import { lifecycleStateOf } from './lifecycle-state.js';
+import { loadTicket } from './load-ticket.js';
+import { refusalError } from './refusal.js';
+
+type TicketEventName = Exclude<TicketkitEventName, 'notification.failed'>;
+
+/** A domain event a command emits after commit: its name and what it adds to the common payload. */
+export type PlannedEvent = {
+  [E in TicketEventName]: { name: E; extra: Omit<TicketkitEvents[E], keyof TicketEventBase> };
+}[TicketEventName];
+
+/** A thread entry a command writes, before it gets its id and time. */
+export interface EntryDraft {
+  kind: ThreadEntryKind;
+  internal: boolean;
+  body: string;
+  data?: Record<string, JsonValue> | null;
+  /** Defaults to the acting principal. */
+  author?: Author;
+}
+
+/** A lifecycle event as a command plans it; the runner adds the principal. */
+export type PlannedLifecycleEvent = LifecycleEvent extends infer E
+  ? E extends LifecycleEvent
+    ? Omit<E, 'principal'>
+    : never
+  : never;
+
+/** What a command wants to happen, computed from the ticket as loaded. */
+export interface CommandPlan {
+  /** The statechart event to send. */
+  event: PlannedLifecycleEvent;
+  /** Ticket fields to change besides the lifecycle state. */
+  patch?: Partial<Omit<Ticket, 'id' | 'number' | 'status' | 'slaState' | 'version' | 'createdAt'>>;
+  /** Thread entries to append. */
+  entries?: EntryDraft[];
+  /** Domain events to emit after commit. */
+  events?: (result: { ticket: Ticket; entries: readonly ThreadEntry[] }) => PlannedEvent[];
+  /** Why the ticket is reopened, when the command reopens it. */
+  reopenReason?: string | null;
+}
+
+/** What a command's `plan` sees. */
+export interface PlanContext<C extends CommandName> {
+  desk: DeskContext;
+  ref: string;
+  ticket: Ticket;
+  input: CommandInputs[C];
+  who: ResolvedActor;
+  principal: Principal;
+  now: Date;
+}
+
+/** A ticket command: how to validate it, whether it is safe to retry, and what it does. */
+export interface CommandSpec<C extends CommandName> {
+  name: C;
+  schema: z.ZodType<CommandInputs[C]>;
+  /** Safe to retry on a version conflict: the command does not depend on what it read (notes, replies). */
+  retryable: boolean;
+  plan(context: PlanContext<C>): CommandPlan | Promise<CommandPlan>;
+  /** Called when the machine refuses the event; may carry the command out another way (a follow-up ticket). */
+  onRefused?(context: PlanContext<C>): Promise<Ticket | undefined>;
+}
+
+const REOPENED_FROM = new Set(['resolved', 'closed']);
+// Fields whose changes the audit history records; version and timestamps change every time.
+const AUDITED_FIELDS = [
+  'subject',
+  'priority',
+  'departmentId',
+  'teamId',
+  'assigneeId',
+  'slaPlanId',
+  'customStatus',
+  'fields',
+  'feedback',
+] as const satisfies readonly (keyof Ticket)[];
+
+function diff(before: Ticket, after: Ticket): AuditEvent['changes'] {
+  const changes: AuditEvent['changes'] = {};
+  for (const field of AUDITED_FIELDS) {
+    const from = before[field] as JsonValue;
+    const to = after[field] as JsonValue;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+  }
+  return changes;
+}
+
+function toEntries(drafts: readonly EntryDraft[], ticketId: string, author: Author, at: string): ThreadEntry[] {
+  return drafts.map((draft) => ({
+    id: newId(),
+    ticketId,
+    kind: draft.kind,
+    internal: draft.internal,
+    author: draft.author ?? author,
+    body: draft.body,
+    data: draft.data ?? null,
+    createdAt: at,
+  }));
+}
+
+/** Applies the lifecycle's answer and the plan's patch to a ticket: the next version. */
+function nextVersion(
+  ticket: Ticket,
+  plan: CommandPlan,
+  to: LifecycleState,
+  entries: readonly ThreadEntry[],
+  at: string,
+): Ticket {
+  const next: Ticket = {
+    ...ticket,
+    ...plan.patch,
+    status: to.status,
+    slaState: to.sla,
+    version: ticket.version + 1,
+    updatedAt: at,
+  };
+  if (to.status !== ticket.status) {
+    next.statusChangedAt = at;
+    // A custom status belongs to one base status.
+    next.customStatus = null;
+    if (to.status === 'resolved') next.resolvedAt = at;
+    if (to.status === 'closed') next.closedAt = at;
+    if (REOPENED_FROM.has(ticket.status) && !REOPENED_FROM.has(to.status)) {
+      next.resolvedAt = null;
+      next.closedAt = null;
+    }
+  }
+  if (
+    next.firstRespondedAt === null &&
+    entries.some((entry) => entry.kind === 'reply' && entry.author.type === 'agent')
+  ) {
+    next.firstRespondedAt = at;
+  }
+  const holds = next.assigneeId !== null || next.teamId !== null;
+  if (holds !== (to.assignment === 'assigned')) {
+    // The plan and the machine disagree about who holds the ticket: a bug here, never the caller's fault.
+    throw new Error(`ticketkit: assignment mismatch after ${plan.event.type} (machine says ${to.assignment})`);
+  }
+  return next;
+}
+
+/** Resolves an actor and loads the ticket they refer to, refusing what they may not see. */
+export async function loadForActor(desk: DeskContext, ref: string, who: ResolvedActor) {
+  const ticket = await loadTicket(desk.storage, ref);
+  const principal = await principalFor(desk.storage, who, ticket, ref);
+  return { ticket, principal };
+}
+
+/**
+ * Runs a ticket command: validate, authorize, ask the statechart, commit the
+ * ticket, thread and audit rows in one change set, then emit events. Safe
+ * commands retry on a version conflict with jittered backoff.
+ */
+export async function runCommand<C extends CommandName>(
+  desk: DeskContext,
+  spec: CommandSpec<C>,
+  ref: string,
+  rawInput: unknown,
+  rawOptions: CommandOptions,
+): Promise<Ticket> {
+  const options = parseInput(commandOptionsSchema, rawOptions, 'options', ['options']);
+  let input = parseInput(spec.schema, rawInput, `${spec.name} input`);
+  const refValue = parseInput(ticketRefSchema, ref, 'ticket reference', ['ref']);
+  const who = await resolveActor(desk.storage, options.actor);
+  const { settings, lifecycle, storage } = desk;
+
+  for (let attempt = 1; ; attempt++) {
+    const { ticket, principal } = await loadForActor(desk, refValue, who);
+    if (options.expectedVersion !== undefined && ticket.version !== options.expectedVersion) {
+      throw new TicketkitError(
+        'CONFLICT',
+        `Ticket ${ticket.number} is at version ${ticket.version}, not ${options.expectedVersion}: reload it`,
+        {
+          target: 'version',
+          expectedVersion: options.expectedVersion,
+          actualVersion: ticket.version,
+        },
+      );
+    }
+    if (attempt === 1) {
+      input = await desk.hooks.runBefore(spec.name, input, { actor: options.actor, ticket }, (amended) =>
+        parseInput(spec.schema, amended, `${spec.name} input`),
+      );
+    }
+    const now = desk.clock.now();
+    const context: PlanContext<C> = { desk, ref: refValue, ticket, input, who, principal, now };
+    const plan = await spec.plan(context);
+    const event = { ...plan.event, principal } as LifecycleEvent;
+    const from = lifecycleStateOf(ticket);
+    const to = lifecycle.next(from, event);
+    if (!to) {
+      const diverted = await spec.onRefused?.(context);
+      if (diverted) return diverted;
+      throw refusalError(desk, ticket, event);
+    }
+
+    const at = now.toISOString();
+    const entries = toEntries(plan.entries ?? [], ticket.id, who.author, at);
+    const reopened = REOPENED_FROM.has(from.status) && !REOPENED_FROM.has(to.status);
+    if (reopened) {
+      const reason = plan.reopenReason ?? null;
+      entries.push(
+        ...toEntries(
+          [
+            {
+              kind: 'event',
+              internal: false,
+              body: reason ? `Reopened: ${reason}` : 'Reopened',
+              data: { event: 'reopened', from: from.status, to: to.status },
+            },
+          ],
+          ticket.id,
+          who.author,
+          at,
+        ),
+      );
+    }
+    const updated = nextVersion(ticket, plan, to, entries, at);
+    const audit: AuditEvent = {
+      id: newId(),
+      ticketId: ticket.id,
+      command: spec.name,
+      event: { ...event },
+      actor: who.author,
+      from,
+      to,
+      changes: diff(ticket, updated),
+      version: updated.version,
+      at,
+    };
+
+    try {
+      await storage.commit({
+        ticket: { kind: 'update', ticket: updated, expectedVersion: ticket.version },
+        thread: entries,
+        audit: [audit],
+      });
+    } catch (error) {
+      const collided = isTicketkitError(error, 'CONFLICT') && error.details.target === 'version';
+      if (collided && spec.retryable && options.expectedVersion === undefined && attempt < settings.maxAttempts) {
+        // Full jitter, capped: concurrent writers spread out instead of colliding in lockstep.
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+        continue;
+      }
+      if (collided) {
+        throw new TicketkitError(
+          'CONFLICT',
+          `Ticket ${ticket.number} changed while ${spec.name} ran: reload it and try again`,
+          {
+            cause: error,
+            target: 'version',
+            expectedVersion: ticket.version,
+          },
+        );
+      }
+      throw error;
+    }
+
+    const base: TicketEventBase = { ticket: updated, actor: who.author, at };
+    for (const planned of plan.events?.({ ticket: updated, entries }) ?? []) {
+      desk.bus.emit(planned.name, { ...base, ...planned.extra } as never);
+    }
+    if (from.status !== to.status)
+      desk.bus.emit('ticket.status_changed', { ...base, from: from.status, to: to.status });
+    if (reopened) desk.bus.emit('ticket.reopened', { ...base, from: from.status, reason: plan.reopenReason ?? null });
+    await desk.hooks.runAfter({ command: spec.name, actor: options.actor, input, ticket: updated } as never);
+    return updated;
+  }
+}

@@ -1,0 +1,350 @@
+import { validationError } from '../errors/ticketkit-error.js';
+import {
+  assignInputSchema,
+  bodyInputSchema,
+  closeInputSchema,
+  confirmResolutionInputSchema,
+  emptyInputSchema,
+  reopenInputSchema,
+  replyInputSchema,
+  resolveInputSchema,
+  transferInputSchema,
+  updateInputSchema,
+} from '../schemas/commands.js';
+import type { JsonValue } from '../schemas/primitives.js';
+import type { Ticket } from '../schemas/ticket.js';
+import type { CommandName } from '../sdk/plugin.js';
+import { validateCustomFields } from './custom-fields.js';
+import { openFollowUp } from './open-ticket.js';
+import {
+  requireAgentIn,
+  requireCannedResponse,
+  requireDepartment,
+  requireSlaPlan,
+  requireTeamIn,
+} from './references.js';
+import type { CommandSpec, PlanContext } from './run-command.js';
+
+/** Whether a closed ticket is still inside the reopen window (tickets that are not closed always are). */
+function withinReopenWindow({ ticket, now, desk }: PlanContext<CommandName>): boolean {
+  if (ticket.closedAt === null) return true;
+  return now.getTime() - Date.parse(ticket.closedAt) <= desk.settings.reopenWindowMs;
+}
+
+async function describeHolder(context: PlanContext<CommandName>, agentId: string | null, teamId: string | null) {
+  const { storage } = context.desk;
+  const agent = agentId ? await storage.getRecord('agents', agentId) : null;
+  const team = teamId ? await storage.getRecord('teams', teamId) : null;
+  const names = [agent?.name ?? agentId, team ? `team ${team.name}` : teamId].filter(Boolean);
+  return names.length ? names.join(', ') : 'nobody';
+}
+
+const assign: CommandSpec<'assign'> = {
+  name: 'assign',
+  schema: assignInputSchema,
+  retryable: false,
+  async plan(context) {
+    const { ticket, input, desk } = context;
+    // A field left out keeps its value; null clears it.
+    const assigneeId = input.agentId === undefined ? ticket.assigneeId : input.agentId;
+    const teamId = input.teamId === undefined ? ticket.teamId : input.teamId;
+    if (input.agentId) await requireAgentIn(desk, input.agentId, ticket.departmentId);
+    if (input.teamId) await requireTeamIn(desk, input.teamId, ticket.departmentId);
+    const previous = { assigneeId: ticket.assigneeId, teamId: ticket.teamId };
+    return {
+      event: { type: 'ASSIGN' },
+      patch: { assigneeId, teamId },
+      entries: [
+        {
+          kind: 'event',
+          internal: true,
+          body: `Assigned to ${await describeHolder(context, assigneeId, teamId)}`,
+          data: { event: 'assigned', assigneeId, teamId },
+        },
+      ],
+      events: () => [{ name: 'ticket.assigned', extra: { previous } }],
+    };
+  },
+};
+
+const unassign: CommandSpec<'unassign'> = {
+  name: 'unassign',
+  schema: emptyInputSchema,
+  retryable: false,
+  plan({ ticket }) {
+    const previous = { assigneeId: ticket.assigneeId, teamId: ticket.teamId };
+    return {
+      event: { type: 'UNASSIGN' },
+      patch: { assigneeId: null, teamId: null },
+      entries: [{ kind: 'event', internal: true, body: 'Unassigned', data: { event: 'unassigned', ...previous } }],
+      events: () => [{ name: 'ticket.unassigned', extra: { previous } }],
+    };
+  },
+};
+
+const transfer: CommandSpec<'transfer'> = {
+  name: 'transfer',
+  schema: transferInputSchema,
+  retryable: false,
+  async plan(context) {
+    const { ticket, input, desk } = context;
+    const target = await requireDepartment(desk, input.departmentId);
+    if (input.teamId) await requireTeamIn(desk, input.teamId, target.id);
+    if (input.agentId) await requireAgentIn(desk, input.agentId, target.id);
+    const source = await desk.storage.getRecord('departments', ticket.departmentId);
+    const from = { departmentId: ticket.departmentId, teamId: ticket.teamId, assigneeId: ticket.assigneeId };
+    const to = { departmentId: target.id, teamId: input.teamId ?? null, assigneeId: input.agentId ?? null };
+    const holder = to.assigneeId || to.teamId ? ` (${await describeHolder(context, to.assigneeId, to.teamId)})` : '';
+    const headline = `Transferred from ${source?.name ?? ticket.departmentId} to ${target.name}${holder}`;
+    return {
+      event: { type: 'TRANSFER', assigns: to.assigneeId !== null || to.teamId !== null },
+      patch: to,
+      entries: [
+        {
+          kind: 'event',
+          internal: true,
+          body: input.note ? `${headline}\n\n${input.note}` : headline,
+          data: { event: 'transferred', from, to, note: input.note ?? null },
+        },
+      ],
+      events: () => [{ name: 'ticket.transferred', extra: { from, to, note: input.note ?? null } }],
+    };
+  },
+};
+
+const reply: CommandSpec<'reply'> = {
+  name: 'reply',
+  schema: replyInputSchema,
+  retryable: true,
+  async plan(context) {
+    const { ticket, input, principal, desk } = context;
+    if (principal === 'requester') {
+      if (input.cannedResponseId !== undefined) {
+        throw validationError(
+          [{ path: ['cannedResponseId'], message: 'canned responses are for agents' }],
+          'reply input',
+        );
+      }
+      return {
+        event: { type: 'CUSTOMER_REPLY', withinReopenWindow: withinReopenWindow(context) },
+        entries: [{ kind: 'message', internal: false, body: input.body ?? '' }],
+        events: ({ entries }) => [{ name: 'ticket.replied', extra: { entry: entries[0] ?? never() } }],
+        reopenReason: 'the customer replied',
+      };
+    }
+    let body = input.body;
+    let data: Record<string, JsonValue> | null = null;
+    if (input.cannedResponseId !== undefined) {
+      const canned = await requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId);
+      body ??= canned.body;
+      data = { cannedResponseId: canned.id };
+    }
+    return {
+      event: { type: 'AGENT_REPLY' },
+      entries: [{ kind: 'reply', internal: false, body: body ?? '', data }],
+      events: ({ entries }) => [{ name: 'ticket.replied', extra: { entry: entries[0] ?? never() } }],
+    };
+  },
+  async onRefused(context) {
+    // Past the reopen window a customer's reply starts a new ticket linked to the closed one.
+    if (context.principal !== 'requester' || context.ticket.status !== 'closed' || withinReopenWindow(context)) {
+      return undefined;
+    }
+    return openFollowUp(context.desk, context.ticket, context.input.body ?? '', context.who.actor);
+  },
+};
+
+const note: CommandSpec<'note'> = {
+  name: 'note',
+  schema: bodyInputSchema,
+  retryable: true,
+  plan({ input }) {
+    return {
+      event: { type: 'NOTE' },
+      entries: [{ kind: 'note', internal: true, body: input.body }],
+      events: ({ entries }) => [{ name: 'ticket.noted', extra: { entry: entries[0] ?? never() } }],
+    };
+  },
+};
+
+const startWork: CommandSpec<'startWork'> = {
+  name: 'startWork',
+  schema: emptyInputSchema,
+  retryable: false,
+  plan() {
+    return { event: { type: 'START_WORK' } };
+  },
+};
+
+const requestInfo: CommandSpec<'requestInfo'> = {
+  name: 'requestInfo',
+  schema: bodyInputSchema,
+  retryable: false,
+  async plan({ ticket, input, desk }) {
+    const plan = ticket.slaPlanId ? await desk.storage.getRecord('slaPlans', ticket.slaPlanId) : null;
+    return {
+      event: { type: 'REQUEST_INFO', pausesSla: plan?.pauseWhileAwaitingCustomer ?? false },
+      entries: [{ kind: 'reply', internal: false, body: input.body, data: { event: 'request_info' } }],
+      events: ({ entries }) => [{ name: 'ticket.replied', extra: { entry: entries[0] ?? never() } }],
+    };
+  },
+};
+
+const resolve: CommandSpec<'resolve'> = {
+  name: 'resolve',
+  schema: resolveInputSchema,
+  retryable: false,
+  plan({ input }) {
+    return {
+      event: { type: 'RESOLVE' },
+      entries: [
+        { kind: 'note', internal: true, body: input.resolutionNote, data: { event: 'resolution_note' } },
+        ...(input.body ? [{ kind: 'reply' as const, internal: false, body: input.body }] : []),
+        { kind: 'event', internal: false, body: 'Resolved', data: { event: 'resolved' } },
+      ],
+      events: ({ entries }) => [
+        ...(input.body
+          ? [
+              {
+                name: 'ticket.replied' as const,
+                extra: { entry: entries.find((entry) => entry.kind === 'reply') ?? never() },
+              },
+            ]
+          : []),
+        { name: 'ticket.resolved', extra: { resolutionNote: input.resolutionNote } },
+      ],
+    };
+  },
+};
+
+const confirmResolution: CommandSpec<'confirmResolution'> = {
+  name: 'confirmResolution',
+  schema: confirmResolutionInputSchema,
+  retryable: false,
+  plan({ input, now }) {
+    const feedback = { rating: input.rating ?? null, comment: input.comment ?? null, at: now.toISOString() };
+    return {
+      event: { type: 'CONFIRM_RESOLUTION' },
+      patch: { feedback },
+      entries: [
+        {
+          kind: 'event',
+          internal: false,
+          body: input.comment ? `Resolution confirmed: ${input.comment}` : 'Resolution confirmed',
+          data: { event: 'confirmed', rating: feedback.rating },
+        },
+      ],
+      events: () => [{ name: 'ticket.closed', extra: { reason: 'confirmed' } }],
+    };
+  },
+};
+
+const close: CommandSpec<'close'> = {
+  name: 'close',
+  schema: closeInputSchema,
+  retryable: false,
+  plan({ input, desk }) {
+    const forced = input.force === true && desk.settings.requireConfirmation;
+    return {
+      event: { type: 'CLOSE', force: input.force === true },
+      entries: [
+        {
+          kind: 'event',
+          internal: false,
+          body: forced ? 'Closed without confirmation' : 'Closed',
+          data: { event: 'closed', forced },
+        },
+      ],
+      events: () => [{ name: 'ticket.closed', extra: { reason: forced ? 'forced' : 'closed' } }],
+    };
+  },
+};
+
+const reopen: CommandSpec<'reopen'> = {
+  name: 'reopen',
+  schema: reopenInputSchema,
+  retryable: false,
+  plan(context) {
+    return {
+      event: { type: 'REOPEN', withinReopenWindow: withinReopenWindow(context) },
+      reopenReason: context.input.reason ?? null,
+    };
+  },
+};
+
+const update: CommandSpec<'update'> = {
+  name: 'update',
+  schema: updateInputSchema,
+  retryable: false,
+  async plan({ ticket, input, desk }) {
+    const patch: Partial<Ticket> = {};
+    if (input.priority !== undefined) patch.priority = input.priority;
+    if (input.subject !== undefined) patch.subject = input.subject;
+    if (input.slaPlanId !== undefined) {
+      if (input.slaPlanId !== null) await requireSlaPlan(desk, input.slaPlanId);
+      patch.slaPlanId = input.slaPlanId;
+    }
+    if (input.customStatus !== undefined) {
+      const custom = input.customStatus === null ? null : desk.settings.customStatuses.get(input.customStatus);
+      if (custom === undefined) {
+        throw validationError(
+          [{ path: ['customStatus'], message: `no custom status ${input.customStatus}` }],
+          'update input',
+        );
+      }
+      if (custom && custom.status !== ticket.status) {
+        throw validationError(
+          [
+            {
+              path: ['customStatus'],
+              message: `${custom.id} is a custom ${custom.status} status; the ticket is ${ticket.status}`,
+            },
+          ],
+          'update input',
+        );
+      }
+      patch.customStatus = custom?.id ?? null;
+    }
+    if (input.fields !== undefined) {
+      patch.fields = await validateCustomFields(desk.fields, { ...ticket.fields, ...input.fields });
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [field, to] of Object.entries(patch)) {
+      const from = ticket[field as keyof Ticket];
+      if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+    }
+    const summary = Object.entries(changes)
+      .map(([field, { from, to }]) =>
+        field === 'fields' ? 'custom fields' : `${field}: ${String(from)} → ${String(to)}`,
+      )
+      .join(', ');
+    return {
+      event: { type: 'UPDATE' },
+      patch,
+      entries: summary
+        ? [{ kind: 'event', internal: true, body: `Updated ${summary}`, data: { event: 'updated' } }]
+        : [],
+      events: () => [{ name: 'ticket.updated', extra: { changes } }],
+    };
+  },
+};
+
+function never(): never {
+  throw new Error('ticketkit: a planned thread entry is missing');
+}
+
+/** Every ticket command, by name. */
+export const TICKET_COMMANDS = {
+  assign,
+  unassign,
+  transfer,
+  reply,
+  note,
+  startWork,
+  requestInfo,
+  resolve,
+  confirmResolution,
+  close,
+  reopen,
+  update,
+} satisfies { [C in Exclude<CommandName, 'open'>]: CommandSpec<C> };

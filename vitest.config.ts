@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests and examples run against the sources, so no build step sits between an edit and a test run.
+    alias: [
+      { find: /^@ticketkit\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
+      { find: /^@ticketkit\/core$/, replacement: here('./packages/core/src/index.ts') },
+    ],
+  },
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
+    testTimeout: 30_000,
+  },
+});
