@@ -11,7 +11,7 @@ import { ticketMachine } from './ticket-machine.js';
 
 /** The state every new ticket starts in, read off the machine's initial snapshot. */
 export const INITIAL_LIFECYCLE_STATE: LifecycleState = Object.freeze({
-  ...(initialTransition(ticketMachine)[0].value as LifecycleState),
+  ...(initialTransition(ticketMachine, {})[0].value as LifecycleState),
 });
 
 /**
