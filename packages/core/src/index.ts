@@ -3,6 +3,7 @@
  * `createHelpDesk`, the plugin SDK and the memory storage adapter.
  *
  * @packageDocumentation
+ * @module @ticketkit/core
  */
 export * from './desk/index.js';
 export * from './errors/index.js';

@@ -50,6 +50,7 @@ export const ticketMachine = setup({
 }).createMachine({
   id: 'ticket',
   type: 'parallel',
+  /** Seeds the context from the desk's lifecycle settings; confirmation is required unless the input turns it off. */
   context: ({ input }) => ({ requireConfirmation: input?.requireConfirmation ?? true }),
   states: {
     status: {

@@ -3,6 +3,7 @@
  * and fixtures to build rows with.
  *
  * @packageDocumentation
+ * @module @ticketkit/core/testing
  */
 export { makeAuditEvent, makeThreadEntry, makeTicket } from './fixtures.js';
 export {
