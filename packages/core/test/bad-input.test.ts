@@ -18,8 +18,34 @@ const deeplyNested = () => {
 type Kind = 'single' | 'multi' | 'id' | 'email' | 'enum' | 'int' | 'bool' | 'record' | 'key' | 'boolean-flag';
 
 const BAD_VALUES: Record<Kind, () => unknown[]> = {
-  single: () => [42, true, null, {}, [], '', '   ', MEGABYTE, 'nul\u0000byte', 'bell\u0007', 'two\r\nlines', 'lone \uD800 surrogate', 'sep\u2028arator'],
-  multi: () => [42, false, null, {}, ['a'], '', ' \n\t ', MEGABYTE, 'nul\u0000byte', 'escape\u001b[31m', 'lone \uDC00 surrogate'],
+  single: () => [
+    42,
+    true,
+    null,
+    {},
+    [],
+    '',
+    '   ',
+    MEGABYTE,
+    'nul\u0000byte',
+    'bell\u0007',
+    'two\r\nlines',
+    'lone \uD800 surrogate',
+    'sep\u2028arator',
+  ],
+  multi: () => [
+    42,
+    false,
+    null,
+    {},
+    ['a'],
+    '',
+    ' \n\t ',
+    MEGABYTE,
+    'nul\u0000byte',
+    'escape\u001b[31m',
+    'lone \uDC00 surrogate',
+  ],
   id: () => [42, {}, '', 'has space', '../../etc/passwd', '-leading-dash', 'x'.repeat(129), MEGABYTE, 'nul\u0000'],
   email: () => [42, null, '', 'not-an-email', 'ken@', MEGABYTE, 'ken@example.com\r\nBcc: all@example.com'],
   enum: () => ['nope', 42, null, '', 'OPEN'],
@@ -95,7 +121,12 @@ const COMMANDS: CommandSpec[] = [
     ],
     run: (desk, ref, input) => desk.tickets.assign(ref, as(input), { actor: actors.ann }),
   },
-  { name: 'unassign', valid: {}, fields: [], run: (desk, ref, input) => desk.tickets.unassign(ref, as(input), { actor: actors.ann }) },
+  {
+    name: 'unassign',
+    valid: {},
+    fields: [],
+    run: (desk, ref, input) => desk.tickets.unassign(ref, as(input), { actor: actors.ann }),
+  },
   {
     name: 'transfer',
     valid: { departmentId: 'l2', agentId: 'winston', teamId: null, note: 'Over to you' },
@@ -122,7 +153,12 @@ const COMMANDS: CommandSpec[] = [
     fields: [{ path: ['body'], kind: 'multi', required: true }],
     run: (desk, ref, input) => desk.tickets.note(ref, as(input), { actor: actors.ann }),
   },
-  { name: 'startWork', valid: {}, fields: [], run: (desk, ref, input) => desk.tickets.startWork(ref, as(input), { actor: actors.ann }) },
+  {
+    name: 'startWork',
+    valid: {},
+    fields: [],
+    run: (desk, ref, input) => desk.tickets.startWork(ref, as(input), { actor: actors.ann }),
+  },
   {
     name: 'requestInfo',
     valid: { body: 'Which version?' },
@@ -187,10 +223,15 @@ function withValue(input: Record<string, unknown>, path: (string | number)[], va
 }
 
 function expectRefused(error: unknown, path: (string | number)[], label: string): void {
-  expect(isTicketkitError(error, 'VALIDATION_FAILED'), `${label}: expected VALIDATION_FAILED, got ${String(error)}`).toBe(true);
+  expect(
+    isTicketkitError(error, 'VALIDATION_FAILED'),
+    `${label}: expected VALIDATION_FAILED, got ${String(error)}`,
+  ).toBe(true);
   const issues = (error as TicketkitError).issues;
   const named = issues.some((issue) => path.every((part, index) => issue.path[index] === part));
-  expect(named, `${label}: no issue names ${path.join('.')} (got ${JSON.stringify(issues.map((i) => i.path))})`).toBe(true);
+  expect(named, `${label}: no issue names ${path.join('.')} (got ${JSON.stringify(issues.map((i) => i.path))})`).toBe(
+    true,
+  );
   expect((error as Error).message).toContain(path.join('.'));
 }
 
@@ -219,8 +260,14 @@ describe.each(COMMANDS)('$name refuses bad input', (spec) => {
       }
     }
     // Unknown fields, prototype keys and input that is not an object at all.
-    await refuses(() => spec.run(desk, ticket.id, { ...spec.valid, surprise: 1 }), ['surprise'], `${spec.name} unknown field`);
-    const polluted = JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(spec.valid).slice(1)}`.replace(', }', '}'));
+    await refuses(
+      () => spec.run(desk, ticket.id, { ...spec.valid, surprise: 1 }),
+      ['surprise'],
+      `${spec.name} unknown field`,
+    );
+    const polluted = JSON.parse(
+      `{"__proto__": {"polluted": true}, ${JSON.stringify(spec.valid).slice(1)}`.replace(', }', '}'),
+    );
     await refuses(() => spec.run(desk, ticket.id, polluted), ['__proto__'], `${spec.name} __proto__ key`);
     for (const notAnObject of [null, 'text', 42, []]) {
       const error = await spec.run(desk, ticket.id, notAnObject).catch((caught: unknown) => caught);
@@ -228,7 +275,15 @@ describe.each(COMMANDS)('$name refuses bad input', (spec) => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(storageSnapshot(storage)).toBe(before);
-    expect(cases).toBe(spec.fields.reduce((total, field) => total + BAD_VALUES[field.kind]().filter((v) => !(field.nullable && v === null)).length + (field.required ? 1 : 0), 0));
+    expect(cases).toBe(
+      spec.fields.reduce(
+        (total, field) =>
+          total +
+          BAD_VALUES[field.kind]().filter((v) => !(field.nullable && v === null)).length +
+          (field.required ? 1 : 0),
+        0,
+      ),
+    );
   });
 });
 
@@ -237,7 +292,11 @@ test('ticket references, options and actors are checked too', async () => {
   const ticket = await open();
   const before = storageSnapshot(storage);
   for (const ref of ['', 'has space', 'x'.repeat(129), 'nul\u0000', MEGABYTE, 42 as unknown as string]) {
-    await refuses(() => desk.tickets.note(ref, { body: 'x' }, { actor: actors.ann }), ['ref'], `ref ${String(ref).slice(0, 20)}`);
+    await refuses(
+      () => desk.tickets.note(ref, { body: 'x' }, { actor: actors.ann }),
+      ['ref'],
+      `ref ${String(ref).slice(0, 20)}`,
+    );
     await refuses(() => desk.tickets.get(ref, { actor: actors.ann }), ['ref'], `get ref ${String(ref).slice(0, 20)}`);
   }
   const badOptions: [unknown, (string | number)[]][] = [
@@ -253,9 +312,17 @@ test('ticket references, options and actors are checked too', async () => {
     [JSON.parse('{"actor": {"type": "system"}, "__proto__": {"polluted": true}}'), ['options', '__proto__']],
   ];
   for (const [options, path] of badOptions) {
-    await refuses(() => desk.tickets.note(ticket.id, { body: 'x' }, options as never), path, `options ${JSON.stringify(options)}`);
+    await refuses(
+      () => desk.tickets.note(ticket.id, { body: 'x' }, options as never),
+      path,
+      `options ${JSON.stringify(options)}`,
+    );
   }
-  await refuses(() => desk.tickets.open({ subject: 's', body: 'b', departmentId: 'help' }, {} as never), ['options', 'actor'], 'open options');
+  await refuses(
+    () => desk.tickets.open({ subject: 's', body: 'b', departmentId: 'help' }, {} as never),
+    ['options', 'actor'],
+    'open options',
+  );
   expect(storageSnapshot(storage)).toBe(before);
 });
 
@@ -264,13 +331,25 @@ test('queries refuse bad names, limits, cursors and search text', async () => {
   await open();
   await refuses(() => desk.queues.list('nope' as never, { actor: actors.ann }), ['name'], 'queue name');
   for (const limit of [0, 101, 2.5, '10', null]) {
-    await refuses(() => desk.queues.list('open', { actor: actors.ann, limit: limit as number }), ['options', 'limit'], `limit ${limit}`);
+    await refuses(
+      () => desk.queues.list('open', { actor: actors.ann, limit: limit as number }),
+      ['options', 'limit'],
+      `limit ${limit}`,
+    );
   }
   for (const cursor of ['***', MEGABYTE, 'bm90LWpzb24']) {
-    await refuses(() => desk.queues.list('open', { actor: actors.ann, cursor }), cursor === 'bm90LWpzb24' ? ['cursor'] : ['options', 'cursor'], `cursor ${cursor.slice(0, 10)}`);
+    await refuses(
+      () => desk.queues.list('open', { actor: actors.ann, cursor }),
+      cursor === 'bm90LWpzb24' ? ['cursor'] : ['options', 'cursor'],
+      `cursor ${cursor.slice(0, 10)}`,
+    );
   }
   for (const text of ['', '   ', '!!!', 'x'.repeat(201), 'nul\u0000', 42 as unknown as string]) {
-    await refuses(() => desk.tickets.search(text, { actor: actors.ann }), ['text'], `search ${String(text).slice(0, 10)}`);
+    await refuses(
+      () => desk.tickets.search(text, { actor: actors.ann }),
+      ['text'],
+      `search ${String(text).slice(0, 10)}`,
+    );
   }
 });
 
@@ -284,15 +363,37 @@ test('directory records refuse bad fields and dangling references, writing nothi
     [() => desk.teams.upsert({ id: 't', name: 'T', departmentId: 'nowhere' }), ['departmentId']],
     [() => desk.teams.upsert({ id: 't', name: 'T', departmentId: 'help', memberIds: ['ann', 'ann'] }), ['memberIds']],
     [() => desk.agents.upsert({ id: 'a', name: 'A', email: 'nope', departmentIds: [] }), ['email']],
-    [() => desk.agents.upsert({ id: 'a', name: 'A', email: 'a@b.co', departmentIds: ['help', 'nowhere'] }), ['departmentIds', 1]],
+    [
+      () => desk.agents.upsert({ id: 'a', name: 'A', email: 'a@b.co', departmentIds: ['help', 'nowhere'] }),
+      ['departmentIds', 1],
+    ],
     [() => desk.agents.upsert({ id: 'a', name: 'A', email: 'a@b.co', role: 'owner' as never }), ['role']],
     [() => desk.calendars.upsert({ id: 'c', timeZone: 'Mars/Olympus', weekly: {} }), ['timeZone']],
-    [() => desk.calendars.upsert({ id: 'c', timeZone: 'UTC', weekly: { mon: [['9:00', '17:00']] } }), ['weekly', 'mon', 0, 0]],
+    [
+      () => desk.calendars.upsert({ id: 'c', timeZone: 'UTC', weekly: { mon: [['9:00', '17:00']] } }),
+      ['weekly', 'mon', 0, 0],
+    ],
     [() => desk.calendars.upsert({ id: 'c', timeZone: 'UTC', weekly: { funday: [] } as never }), ['weekly', 'funday']],
     [() => desk.calendars.upsert({ id: 'c', timeZone: 'UTC', weekly: {}, holidays: ['25/12/2026'] }), ['holidays', 0]],
-    [() => desk.slaPlans.upsert({ id: 'p', name: 'P', firstResponseWithin: 'soon', resolveWithin: '1d' }), ['firstResponseWithin']],
-    [() => desk.slaPlans.upsert({ id: 'p', name: 'P', firstResponseWithin: '1h', resolveWithin: '1d', warnAt: 1.5 }), ['warnAt']],
-    [() => desk.slaPlans.upsert({ id: 'p', name: 'P', firstResponseWithin: '1h', resolveWithin: '1d', calendarId: 'none' }), ['calendarId']],
+    [
+      () => desk.slaPlans.upsert({ id: 'p', name: 'P', firstResponseWithin: 'soon', resolveWithin: '1d' }),
+      ['firstResponseWithin'],
+    ],
+    [
+      () => desk.slaPlans.upsert({ id: 'p', name: 'P', firstResponseWithin: '1h', resolveWithin: '1d', warnAt: 1.5 }),
+      ['warnAt'],
+    ],
+    [
+      () =>
+        desk.slaPlans.upsert({
+          id: 'p',
+          name: 'P',
+          firstResponseWithin: '1h',
+          resolveWithin: '1d',
+          calendarId: 'none',
+        }),
+      ['calendarId'],
+    ],
     [() => desk.cannedResponses.upsert({ id: 'c', title: 'T', body: '', departmentId: null }), ['body']],
     [() => desk.cannedResponses.upsert({ id: 'c', title: 'T', body: 'B', departmentId: 'nowhere' }), ['departmentId']],
   ];
@@ -309,8 +410,14 @@ test('references to records that do not exist are refused on the field that carr
     [() => desk.tickets.assign(ticket.id, { agentId: 'winston' }, { actor: actors.ann }), ['agentId']],
     [() => desk.tickets.assign(ticket.id, { teamId: 'nope' }, { actor: actors.ann }), ['teamId']],
     [() => desk.tickets.transfer(ticket.id, { departmentId: 'nowhere' }, { actor: actors.ann }), ['departmentId']],
-    [() => desk.tickets.transfer(ticket.id, { departmentId: 'l2', agentId: 'ann' }, { actor: actors.ann }), ['agentId']],
-    [() => desk.tickets.transfer(ticket.id, { departmentId: 'l2', teamId: 'help-team' }, { actor: actors.ann }), ['teamId']],
+    [
+      () => desk.tickets.transfer(ticket.id, { departmentId: 'l2', agentId: 'ann' }, { actor: actors.ann }),
+      ['agentId'],
+    ],
+    [
+      () => desk.tickets.transfer(ticket.id, { departmentId: 'l2', teamId: 'help-team' }, { actor: actors.ann }),
+      ['teamId'],
+    ],
     [() => desk.tickets.reply(ticket.id, { cannedResponseId: 'nope' }, { actor: actors.ann }), ['cannedResponseId']],
     [() => desk.tickets.update(ticket.id, { slaPlanId: 'nope' }, { actor: actors.ann }), ['slaPlanId']],
     [() => desk.tickets.update(ticket.id, { customStatus: 'nope' }, { actor: actors.ann }), ['customStatus']],

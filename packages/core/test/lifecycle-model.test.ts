@@ -52,7 +52,11 @@ function send(desk: HelpDesk, ref: string, event: LifecycleEvent): Promise<Ticke
     case 'UNASSIGN':
       return tickets.unassign(ref, {}, options);
     case 'TRANSFER':
-      return tickets.transfer(ref, event.assigns ? { departmentId: 'help', agentId: 'bob' } : { departmentId: 'help' }, options);
+      return tickets.transfer(
+        ref,
+        event.assigns ? { departmentId: 'help', agentId: 'bob' } : { departmentId: 'help' },
+        options,
+      );
     case 'START_WORK':
       return tickets.startWork(ref, {}, options);
     case 'AGENT_REPLY':
@@ -160,7 +164,9 @@ describe.each([
           : everAllowed(event)
             ? 'INVALID_TRANSITION'
             : 'FORBIDDEN';
-        expect(isTicketkitError(outcome.error, code), `${label}: expected ${code}, got ${String(outcome.error)}`).toBe(true);
+        expect(isTicketkitError(outcome.error, code), `${label}: expected ${code}, got ${String(outcome.error)}`).toBe(
+          true,
+        );
         const after = await desk.tickets.get(ticket.id, { actor: actors.root });
         expect(after.version, `${label} left the ticket unchanged`).toBe(before.version);
       }

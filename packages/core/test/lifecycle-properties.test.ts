@@ -37,7 +37,12 @@ interface Real {
 }
 
 const REOPEN_WINDOW_MS = 30 * 86_400_000;
-const ACTOR_OF: Record<Principal, Actor> = { requester: actors.ken, agent: actors.ann, admin: actors.root, system: actors.system };
+const ACTOR_OF: Record<Principal, Actor> = {
+  requester: actors.ken,
+  agent: actors.ann,
+  admin: actors.root,
+  system: actors.system,
+};
 const KINDS = [
   'assign',
   'unassign',
@@ -158,7 +163,10 @@ class TicketCommand implements fc.AsyncCommand<Model, Real> {
     if ('error' in outcome) {
       expect(expected, `${this} was refused (${String(outcome.error)})`).toBeNull();
       const known = ['FORBIDDEN', 'INVALID_TRANSITION', 'CONFIRMATION_REQUIRED'] as const;
-      expect(known.some((code) => isTicketkitError(outcome.error, code)), String(outcome.error)).toBe(true);
+      expect(
+        known.some((code) => isTicketkitError(outcome.error, code)),
+        String(outcome.error),
+      ).toBe(true);
       expect(after).toEqual(before);
     } else if (expected === null) {
       // The only refused event the service carries out another way: a late customer reply starts a follow-up.

@@ -1,11 +1,5 @@
 import { expect, test } from 'vitest';
-import {
-  createHelpDesk,
-  isTicketkitError,
-  manualClock,
-  memoryStorage,
-  type TicketkitEventName,
-} from '../src/index.js';
+import { createHelpDesk, isTicketkitError, manualClock, memoryStorage, type TicketkitEventName } from '../src/index.js';
 
 /**
  * The seed scenario, end to end through the public API: two customers, two
@@ -28,12 +22,19 @@ test('the seed scenario runs through the public API', async () => {
     'ticket.reopened',
     'ticket.updated',
   ] as const satisfies readonly TicketkitEventName[]) {
-    desk.on(name, (event) => events.push(`${name} ${event.ticket.number}`));
+    desk.on(name, (event) => {
+      events.push(`${name} ${event.ticket.number}`);
+    });
   }
 
   await desk.departments.upsert({ id: 'help-desk', name: 'Help Desk' });
   await desk.departments.upsert({ id: 'level-2', name: 'Level 2 Support' });
-  await desk.agents.upsert({ id: 'isabella', name: 'Isabella', email: 'isabella@bank.test', departmentIds: ['help-desk'] });
+  await desk.agents.upsert({
+    id: 'isabella',
+    name: 'Isabella',
+    email: 'isabella@bank.test',
+    departmentIds: ['help-desk'],
+  });
   await desk.agents.upsert({ id: 'winston', name: 'Winston', email: 'winston@bank.test', departmentIds: ['level-2'] });
   await desk.slaPlans.upsert({ id: 'sev-c', name: 'SEV C', firstResponseWithin: '8h', resolveWithin: '3d' });
   const ken = { type: 'customer', email: 'ken@example.com', name: 'Ken' } as const;
@@ -43,7 +44,12 @@ test('the seed scenario runs through the public API', async () => {
 
   // Intake: each request gets a unique number and lands in the Open queue.
   const reset = await desk.tickets.open(
-    { subject: 'Password reset', body: 'I forgot my password and cannot log in.', departmentId: 'help-desk', source: 'web' },
+    {
+      subject: 'Password reset',
+      body: 'I forgot my password and cannot log in.',
+      departmentId: 'help-desk',
+      source: 'web',
+    },
     { actor: ken },
   );
   clock.advance('5m');
@@ -148,7 +154,11 @@ test('the seed scenario runs through the public API', async () => {
 
   // Later, Karen reopens it.
   clock.advance('3d');
-  const reopened = await desk.tickets.reopen(crash.number, { reason: 'It crashes again after the update.' }, { actor: karen });
+  const reopened = await desk.tickets.reopen(
+    crash.number,
+    { reason: 'It crashes again after the update.' },
+    { actor: karen },
+  );
   expect(reopened).toMatchObject({ status: 'in_progress', assigneeId: 'winston', closedAt: null, resolvedAt: null });
   expect((await desk.tickets.thread(crash.number, { actor: karen })).at(-1)?.body).toBe(
     'Reopened: It crashes again after the update.',
@@ -156,7 +166,11 @@ test('the seed scenario runs through the public API', async () => {
 
   // A customer's reply on a resolved ticket reopens it.
   await desk.tickets.resolve(reset.number, { resolutionNote: 'Reset link used.' }, { actor: isabella });
-  const replied = await desk.tickets.reply(reset.number, { body: 'The link expired before I could use it.' }, { actor: ken });
+  const replied = await desk.tickets.reply(
+    reset.number,
+    { body: 'The link expired before I could use it.' },
+    { actor: ken },
+  );
   expect(replied.status).toBe('in_progress');
 
   // The audit history has every transition with its actor, from, to and time.

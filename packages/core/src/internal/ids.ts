@@ -1,8 +1,36 @@
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A new random id (UUID v4), from the platform's CSPRNG. */
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A new id: a UUID v7 (RFC 9562) — a millisecond timestamp, a counter that
+ * keeps ids made in the same millisecond in creation order, and 62 random
+ * bits from the platform's CSPRNG. Time-ordered ids keep B-tree inserts local
+ * and break ties between equal `createdAt` values in creation order.
+ */
 export function newId(): string {
-  return globalThis.crypto.randomUUID();
+  let ms = Date.now();
+  if (ms > lastMs) {
+    lastMs = ms;
+    // Start each millisecond at a random point in the lower half, leaving room to count up.
+    sequence = globalThis.crypto.getRandomValues(new Uint16Array(1))[0] ?? 0;
+    sequence &= 0x7ff;
+  } else {
+    ms = lastMs;
+    sequence += 1;
+    if (sequence > 0xfff) {
+      lastMs += 1;
+      ms = lastMs;
+      sequence = 0;
+    }
+  }
+  const random = globalThis.crypto.getRandomValues(new Uint8Array(8));
+  const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
+  const tail = [...random].map((byte) => hex(byte, 2)).join('');
+  const variant = hex(0x8 | ((random[0] ?? 0) & 0x3), 1);
+  const time = hex(ms, 12);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(sequence, 3)}-${variant}${tail.slice(1, 4)}-${tail.slice(4, 16)}`;
 }
 
 /** Whether a ticket reference is an id rather than a number (numbers are never UUID-shaped). */

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { expectedNext, invariantViolations } from '../../test/support/lifecycle-oracle.js';
 import type { LifecycleState } from '../schemas/audit.js';
 import { createLifecycle, INITIAL_LIFECYCLE_STATE, stateKey } from './lifecycle.js';
-import { allLifecycleEvents, LIFECYCLE_EVENT_TYPES, PRINCIPALS } from './lifecycle-events.js';
+import { allLifecycleEvents, LIFECYCLE_EVENT_TYPES, type LifecycleEvent, PRINCIPALS } from './lifecycle-events.js';
 import { ticketMachine } from './ticket-machine.js';
 
 const everyEvent = allLifecycleEvents();
@@ -69,7 +69,10 @@ describe.each([true, false])('the ticket machine (requireConfirmation: %s)', (re
   test("the graph's transitions agree with the memoized lifecycle", () => {
     for (const { state, transitions } of Object.values(adjacency)) {
       const from = state.value as LifecycleState;
-      for (const { event, state: after } of Object.values(transitions)) {
+      for (const { event, state: after } of Object.values(transitions) as {
+        event: LifecycleEvent;
+        state: { value: unknown };
+      }[]) {
         const next = lifecycle.next(from, event);
         // A refused event leaves the snapshot where it was.
         expect(after.value, `${stateKey(from)} + ${JSON.stringify(event)}`).toEqual(next ?? from);
@@ -85,7 +88,9 @@ describe.each([true, false])('the ticket machine (requireConfirmation: %s)', (re
             .filter((event) => event.principal === principal && expectedNext(state, event, requireConfirmation))
             .map((event) => event.type),
         );
-        expect(new Set(lifecycle.allowedEvents(state, principal)), `${stateKey(state)} for ${principal}`).toEqual(expected);
+        expect(new Set(lifecycle.allowedEvents(state, principal)), `${stateKey(state)} for ${principal}`).toEqual(
+          expected,
+        );
       }
     }
   });

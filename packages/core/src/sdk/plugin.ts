@@ -73,7 +73,9 @@ export interface BeforeHookContext {
 export type BeforeHook<C extends CommandName> = (
   input: CommandInputs[C],
   context: BeforeHookContext,
-) => CommandInputs[C] | undefined | Promise<CommandInputs[C] | undefined>;
+  // `void` so that a hook which only inspects (and maybe rejects) needs no `return`.
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing at all
+) => CommandInputs[C] | undefined | void | Promise<CommandInputs[C] | undefined | void>;
 
 /** What an after-hook receives: the committed result. */
 export interface AfterHookContext<C extends CommandName> {

@@ -5,14 +5,19 @@ import type { LifecycleEvent, LifecycleState } from '../../src/index.js';
  * expected next state for an event, or `null` when the lifecycle must refuse
  * it. Tests compare the machine (and the service built on it) against this.
  */
-export function expectedNext(state: LifecycleState, event: LifecycleEvent, requireConfirmation: boolean): LifecycleState | null {
+export function expectedNext(
+  state: LifecycleState,
+  event: LifecycleEvent,
+  requireConfirmation: boolean,
+): LifecycleState | null {
   const { status, assignment, sla } = state;
   const by = event.principal;
   const staff = by === 'agent' || by === 'admin';
   const assigned = assignment === 'assigned';
   const workState = assigned ? 'in_progress' : 'open';
   const active = status === 'open' || status === 'in_progress' || status === 'awaiting_customer';
-  const leavingPause = (next: LifecycleState['status']) => ({ ...state, status: next, sla: sla === 'paused' ? 'on_track' : sla }) as LifecycleState;
+  const leavingPause = (next: LifecycleState['status']) =>
+    ({ ...state, status: next, sla: sla === 'paused' ? 'on_track' : sla }) as LifecycleState;
 
   switch (event.type) {
     case 'NOTE':
@@ -48,7 +53,8 @@ export function expectedNext(state: LifecycleState, event: LifecycleEvent, requi
       return by === 'requester' && status === 'resolved' ? { ...state, status: 'closed' } : null;
     case 'CLOSE': {
       if (status !== 'resolved') return null;
-      const allowed = (by === 'agent' && !requireConfirmation) || (by === 'admin' && (!requireConfirmation || event.force));
+      const allowed =
+        (by === 'agent' && !requireConfirmation) || (by === 'admin' && (!requireConfirmation || event.force));
       return allowed ? { ...state, status: 'closed' } : null;
     }
     case 'REOPEN':
@@ -60,7 +66,9 @@ export function expectedNext(state: LifecycleState, event: LifecycleEvent, requi
     case 'AUTO_CLOSE':
       return by === 'system' && status === 'resolved' ? { ...state, status: 'closed' } : null;
     case 'SLA_WARNING':
-      return by === 'system' && active && (sla === 'on_track' || sla === 'at_risk') ? { ...state, sla: 'at_risk' } : null;
+      return by === 'system' && active && (sla === 'on_track' || sla === 'at_risk')
+        ? { ...state, sla: 'at_risk' }
+        : null;
     case 'SLA_BREACH':
       return by === 'system' && active && sla !== 'paused' ? { ...state, sla: 'breached' } : null;
   }
@@ -69,7 +77,9 @@ export function expectedNext(state: LifecycleState, event: LifecycleEvent, requi
 /** The invariants no reachable state may break. */
 export function invariantViolations(state: LifecycleState): string[] {
   const violations: string[] = [];
-  if (state.status === 'in_progress' && state.assignment !== 'assigned') violations.push('in progress but nobody holds it');
-  if (state.sla === 'paused' && state.status !== 'awaiting_customer') violations.push('SLA paused while not awaiting the customer');
+  if (state.status === 'in_progress' && state.assignment !== 'assigned')
+    violations.push('in progress but nobody holds it');
+  if (state.sla === 'paused' && state.status !== 'awaiting_customer')
+    violations.push('SLA paused while not awaiting the customer');
   return violations;
 }

@@ -3,8 +3,8 @@ import {
   createHelpDesk,
   type HelpDeskOptions,
   type Logger,
-  manualClock,
   type MemoryStorage,
+  manualClock,
   memoryStorage,
 } from '../../src/index.js';
 
@@ -51,7 +51,10 @@ export async function createTestDesk(options: Partial<HelpDeskOptions> = {}) {
     pauseWhileAwaitingCustomer: false,
   });
   const open = (overrides: Record<string, unknown> = {}, actor: Actor = actors.ken) =>
-    desk.tickets.open({ subject: 'Password reset', body: 'I cannot log in.', departmentId: 'help', ...overrides }, { actor });
+    desk.tickets.open(
+      { subject: 'Password reset', body: 'I cannot log in.', departmentId: 'help', ...overrides },
+      { actor },
+    );
   return { desk, storage, clock, logger, open };
 }
 

@@ -1,0 +1,130 @@
+import { expect, test } from 'vitest';
+import { type Actor, type Page, QUEUE_NAMES, type Ticket } from '../src/index.js';
+import { actors, createTestDesk } from './support/test-desk.js';
+
+async function pageThrough(fetch: (cursor: string | null) => Promise<Page<Ticket>>): Promise<string[]> {
+  const numbers: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<Ticket> = await fetch(cursor);
+    numbers.push(...page.items.map((ticket) => ticket.number));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return numbers;
+}
+
+async function populate() {
+  const context = await createTestDesk();
+  const { desk, clock, open } = context;
+  const made: Record<string, Ticket> = {};
+  const step = async (name: string, ticket: Ticket) => {
+    made[name] = ticket;
+    clock.advance('1m');
+  };
+  await step('fresh', await open({ subject: 'Fresh question' }));
+  await step(
+    'mineOpen',
+    await desk.tickets.assign(
+      (await open({ subject: 'Assigned to Ann' })).id,
+      { agentId: 'ann' },
+      { actor: actors.ann },
+    ),
+  );
+  const working = await open({ subject: 'Ann works on it' });
+  await desk.tickets.assign(working.id, { agentId: 'ann' }, { actor: actors.ann });
+  await step('working', await desk.tickets.startWork(working.id, {}, { actor: actors.ann }));
+  const waiting = await open({ subject: 'Needs the customer' });
+  await step('waiting', await desk.tickets.requestInfo(waiting.id, { body: 'Which card?' }, { actor: actors.ann }));
+  const teamHeld = await open({ subject: 'Team queue' });
+  await step('team', await desk.tickets.assign(teamHeld.id, { teamId: 'help-team' }, { actor: actors.bob }));
+  const solved = await open({ subject: 'Solved problem' });
+  await step('resolved', await desk.tickets.resolve(solved.id, { resolutionNote: 'ok' }, { actor: actors.ann }));
+  const done = await open({ subject: 'Done and dusted' });
+  await desk.tickets.resolve(done.id, { resolutionNote: 'ok' }, { actor: actors.ann });
+  await step('closed', await desk.tickets.confirmResolution(done.id, {}, { actor: actors.ken }));
+  await step('level2', await open({ subject: 'Level 2 crash', departmentId: 'l2' }, actors.karen));
+  return { ...context, made };
+}
+
+test('each queue lists what it promises, in its order, scoped to the agent', async () => {
+  const { desk, made } = await populate();
+  const list = async (name: (typeof QUEUE_NAMES)[number], actor: Actor = actors.ann) =>
+    (await desk.queues.list(name, { actor })).items.map((ticket) => ticket.subject);
+  const n = (name: string) => made[name]?.subject;
+  expect(await list('open')).toEqual([n('fresh'), n('mineOpen'), n('working'), n('team')]);
+  expect(await list('mine')).toEqual([n('mineOpen'), n('working')]);
+  expect(await list('unassigned')).toEqual([n('fresh'), n('waiting')]);
+  expect(await list('awaiting_customer')).toEqual([n('waiting')]);
+  expect(await list('resolved')).toEqual([n('resolved')]);
+  expect(await list('closed')).toEqual([n('closed')]);
+  expect(await list('overdue')).toEqual([]);
+  expect(await list('all')).toEqual([
+    n('closed'),
+    n('resolved'),
+    n('team'),
+    n('waiting'),
+    n('working'),
+    n('mineOpen'),
+    n('fresh'),
+  ]);
+  expect(await list('open', actors.winston)).toEqual([n('level2')]);
+  expect(await list('all', actors.root)).toHaveLength(8);
+  expect(await list('mine', actors.ken)).toEqual([
+    n('closed'),
+    n('resolved'),
+    n('team'),
+    n('waiting'),
+    n('working'),
+    n('mineOpen'),
+    n('fresh'),
+  ]);
+  expect(await list('mine', actors.karen)).toEqual([n('level2')]);
+});
+
+test('counts agree with the lists for every queue and agent', async () => {
+  const { desk } = await populate();
+  for (const actor of [actors.ann, actors.winston, actors.root]) {
+    const counts = await desk.queues.counts({ actor });
+    for (const name of QUEUE_NAMES) {
+      const listed = await pageThrough((cursor) => desk.queues.list(name, { actor, limit: 2, cursor }));
+      expect(counts[name], `${name} for ${actor.id}`).toBe(listed.length);
+    }
+  }
+  expect(await desk.queues.counts({ actor: actors.system })).toMatchObject({ mine: 0, all: 8 });
+});
+
+test('cursor pagination walks a queue without gaps or repeats', async () => {
+  const { desk, clock, open } = await createTestDesk();
+  const numbers: string[] = [];
+  for (let index = 0; index < 23; index++) {
+    numbers.push((await open({ subject: `Ticket ${index}` })).number);
+    if (index % 4) clock.advance('1s');
+  }
+  for (const limit of [1, 5, 23, 100]) {
+    expect(await pageThrough((cursor) => desk.queues.list('open', { actor: actors.ann, limit, cursor }))).toEqual(
+      numbers,
+    );
+  }
+  const last = await desk.queues.list('open', { actor: actors.ann, limit: 23 });
+  expect(last.nextCursor).toBeNull();
+});
+
+test('search ranks subject matches first, respects departments, and refuses customers', async () => {
+  const { desk, made } = await populate();
+  await desk.tickets.note(
+    made.fresh?.id ?? '',
+    { body: 'The customer mentioned a crash on login' },
+    { actor: actors.ann },
+  );
+  const ann = await desk.tickets.search('crash', { actor: actors.ann });
+  expect(ann.items.map((ticket) => ticket.subject)).toEqual(['Fresh question']);
+  const root = await desk.tickets.search('crash', { actor: actors.root });
+  expect(root.items.map((ticket) => ticket.subject)).toEqual(['Level 2 crash', 'Fresh question']);
+  const byNumber = await desk.tickets.search(made.waiting?.number ?? '', { actor: actors.ann });
+  expect(byNumber.items.map((ticket) => ticket.id)).toEqual([made.waiting?.id]);
+  const everything = await pageThrough((cursor) =>
+    desk.tickets.search('cannot', { actor: actors.root, limit: 3, cursor }),
+  );
+  expect(everything).toHaveLength(8);
+  expect(new Set(everything).size).toBe(8);
+});
