@@ -1,3 +1,4 @@
+import type { DeskContext } from '../desk/desk-context.js';
 import { validationError } from '../errors/ticketkit-error.js';
 import {
   assignInputSchema,
@@ -313,11 +314,7 @@ const update: CommandSpec<'update'> = {
       const from = ticket[field as keyof Ticket];
       if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
     }
-    const summary = Object.entries(changes)
-      .map(([field, { from, to }]) =>
-        field === 'fields' ? 'custom fields' : `${field}: ${String(from)} → ${String(to)}`,
-      )
-      .join(', ');
+    const summary = await describeChanges(desk, changes);
     return {
       event: { type: 'UPDATE' },
       patch,
@@ -328,6 +325,30 @@ const update: CommandSpec<'update'> = {
     };
   },
 };
+
+const FIELD_LABELS: Record<string, string> = {
+  priority: 'priority',
+  subject: 'subject',
+  slaPlanId: 'SLA plan',
+  customStatus: 'status',
+  fields: 'custom fields',
+};
+
+/** "SLA plan: none → SEV C, priority: normal → high", for the thread. */
+async function describeChanges(desk: DeskContext, changes: Record<string, { from: unknown; to: unknown }>) {
+  const show = async (field: string, value: unknown) => {
+    if (value === null || value === undefined) return 'none';
+    if (field === 'slaPlanId') return (await desk.storage.getRecord('slaPlans', String(value)))?.name ?? String(value);
+    if (field === 'customStatus') return desk.settings.customStatuses.get(String(value))?.name ?? String(value);
+    return String(value);
+  };
+  const parts: string[] = [];
+  for (const [field, { from, to }] of Object.entries(changes)) {
+    const label = FIELD_LABELS[field] ?? field;
+    parts.push(field === 'fields' ? label : `${label}: ${await show(field, from)} → ${await show(field, to)}`);
+  }
+  return parts.join(', ');
+}
 
 function never(): never {
   throw new Error('ticketkit: a planned thread entry is missing');

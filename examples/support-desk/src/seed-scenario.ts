@@ -1,0 +1,172 @@
+import {
+  type Clock,
+  createHelpDesk,
+  type HelpDesk,
+  isTicketkitError,
+  type ManualClock,
+  manualClock,
+  memoryStorage,
+  type StorageAdapter,
+} from '@ticketkit/core';
+
+/** The people of the seed scenario. */
+export const people = {
+  ken: { type: 'customer', email: 'ken@example.com', name: 'Ken' },
+  karen: { type: 'customer', email: 'karen@example.com', name: 'Karen' },
+  isabella: { type: 'agent', id: 'isabella' },
+  winston: { type: 'agent', id: 'winston' },
+} as const;
+
+/** Creates the demo desk: two departments, two agents, three SLA plans, a canned response. */
+export async function createDemoDesk(options: { storage?: StorageAdapter; clock?: Clock } = {}): Promise<HelpDesk> {
+  const desk = await createHelpDesk({
+    storage: options.storage ?? memoryStorage(),
+    clock: options.clock,
+    intake: { defaultDepartmentId: 'help-desk' },
+    lifecycle: { customStatuses: [{ id: 'escalated-l2', name: 'Escalated to L2', status: 'in_progress' }] },
+  });
+  await desk.departments.upsert({ id: 'help-desk', name: 'Help Desk' });
+  await desk.departments.upsert({ id: 'level-2', name: 'Level 2 Support' });
+  await desk.agents.upsert({
+    id: 'isabella',
+    name: 'Isabella',
+    email: 'isabella@bank.test',
+    departmentIds: ['help-desk'],
+  });
+  await desk.agents.upsert({ id: 'winston', name: 'Winston', email: 'winston@bank.test', departmentIds: ['level-2'] });
+  await desk.calendars.upsert({
+    id: 'new-york',
+    timeZone: 'America/New_York',
+    weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [day, [['09:00', '17:00']]])),
+    holidays: ['2026-12-25'],
+  });
+  await desk.slaPlans.upsert({ id: 'sev-a', name: 'SEV A', firstResponseWithin: '1h', resolveWithin: '8h' });
+  await desk.slaPlans.upsert({
+    id: 'sev-b',
+    name: 'SEV B',
+    firstResponseWithin: '4h',
+    resolveWithin: '1d',
+    calendarId: 'new-york',
+  });
+  await desk.slaPlans.upsert({
+    id: 'sev-c',
+    name: 'SEV C',
+    firstResponseWithin: '8h',
+    resolveWithin: '3d',
+    calendarId: 'new-york',
+  });
+  await desk.cannedResponses.upsert({
+    id: 'password-reset',
+    title: 'Password reset link',
+    body: 'I have sent a password reset link to your email address. It is valid for one hour.',
+    departmentId: 'help-desk',
+  });
+  return desk;
+}
+
+/** Tells the audience where the scenario is. */
+export interface Narrator {
+  /** A new stage of the ticket's life begins. */
+  stage(name: string): void;
+  /** Something worth pointing out happened. */
+  aside(text: string): void;
+}
+
+/**
+ * Plays the seed scenario: Ken's password reset and Karen's mobile-banking
+ * crash, from intake to a confirmed resolution and a reopen.
+ */
+export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narrator: Narrator) {
+  const { ken, karen, isabella, winston } = people;
+
+  narrator.stage('Intake');
+  const reset = await desk.tickets.open(
+    { subject: 'Password reset', body: 'I forgot my password and cannot log in to online banking.', source: 'web' },
+    { actor: ken },
+  );
+  clock.advance('5m');
+  const crash = await desk.tickets.open(
+    {
+      subject: 'Mobile banking app crashes',
+      body: 'The app closes as soon as I open Transfers.',
+      priority: 'high',
+      source: 'web',
+    },
+    { actor: karen },
+  );
+
+  narrator.stage('Assignment and communication');
+  clock.advance('10m');
+  await desk.tickets.assign(reset.number, { agentId: 'isabella' }, { actor: isabella });
+  await desk.tickets.update(reset.number, { slaPlanId: 'sev-c' }, { actor: isabella });
+  await desk.tickets.reply(
+    reset.number,
+    {
+      body: 'Hi Ken, thanks for reaching out — happy to help! I have sent you a reset link; it is valid for one hour.',
+    },
+    { actor: isabella },
+  );
+  await desk.tickets.note(
+    reset.number,
+    { body: 'Verified identity with the security questions.' },
+    { actor: isabella },
+  );
+  await desk.tickets.startWork(reset.number, {}, { actor: isabella });
+  clock.advance('5m');
+  await desk.tickets.transfer(
+    crash.number,
+    {
+      departmentId: 'level-2',
+      agentId: 'winston',
+      note: 'Hi Winston, could you please take this one? The app crashes on the Transfers screen. Thank you!',
+    },
+    { actor: isabella },
+  );
+
+  narrator.stage('Working the issue');
+  clock.advance('20m');
+  await desk.tickets.requestInfo(
+    crash.number,
+    { body: 'Hi Karen, which phone and app version do you use?' },
+    { actor: winston },
+  );
+  clock.advance('2h');
+  await desk.tickets.reply(crash.number, { body: 'A Pixel 8 with app version 4.2.1.' }, { actor: karen });
+
+  narrator.stage('Resolution');
+  clock.advance('1h');
+  await desk.tickets.resolve(
+    crash.number,
+    {
+      resolutionNote: 'Known crash of 4.2.1 on Android 15; fixed in 4.2.2, released today.',
+      body: 'Thanks Karen! Version 4.2.2 fixes the crash — please update and let us know.',
+    },
+    { actor: winston },
+  );
+  try {
+    await desk.tickets.close(crash.number, {}, { actor: winston });
+  } catch (error) {
+    if (!isTicketkitError(error, 'CONFIRMATION_REQUIRED')) throw error;
+    narrator.aside(`Winston tries to close #${crash.number} before Karen confirms: ${error.code}`);
+  }
+  clock.advance('30m');
+  await desk.tickets.confirmResolution(
+    crash.number,
+    { rating: 5, comment: 'Works again, thank you!' },
+    { actor: karen },
+  );
+  clock.advance('3d');
+  await desk.tickets.reopen(crash.number, { reason: 'It crashes again since this morning.' }, { actor: karen });
+
+  clock.advance('1h');
+  await desk.tickets.resolve(reset.number, { resolutionNote: 'Ken used the reset link.' }, { actor: isabella });
+  clock.advance('2h');
+  await desk.tickets.reply(reset.number, { body: 'Sorry — the link expired before I could use it.' }, { actor: ken });
+
+  return { reset, crash };
+}
+
+/** A manual clock at the scenario's start: Monday 2 March 2026, 09:00 in New York. */
+export function scenarioClock(): ManualClock {
+  return manualClock('2026-03-02T14:00:00Z');
+}
