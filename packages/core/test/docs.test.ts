@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test, vi } from 'vitest';
 import { replaceDiagram } from '../src/lifecycle/lifecycle-diagram.js';
+import { readmeExample, typescriptBlocks } from './support/markdown.js';
 
 const doc = (name: string) => readFile(new URL(`../../../docs/guides/${name}`, import.meta.url), 'utf8');
 
@@ -18,7 +20,7 @@ test('the lifecycle diagram in the docs is generated from the current machine', 
 
 test('the getting-started guide runs, block by block, and prints what it says', async () => {
   const markdown = await doc('getting-started.md');
-  const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const blocks = typescriptBlocks(markdown);
   expect(blocks.length).toBeGreaterThan(8);
   const file = join(await mkdtemp(join(tmpdir(), 'ticketkit-guide-')), 'getting-started.ts');
   await writeFile(file, blocks.join('\n'));
@@ -40,4 +42,36 @@ test('the getting-started guide runs, block by block, and prints what it says', 
   expect(lines[7]).toMatch(/^#\d{6} → level-2: Hi Winston/);
   expect(lines[8]).toBe(JSON.stringify([{ path: ['body'], message: 'This looks like spam.' }]));
   expect(lines.slice(9)).toEqual(['CONFIRMATION_REQUIRED', 'CONFLICT']);
+});
+
+test('the README example and the guide type-check against the real API', { timeout: 60_000 }, async () => {
+  const ts = await import('typescript');
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const guide = await doc('getting-started.md');
+  const examples = {
+    'readme-example.ts': readmeExample(readme),
+    'getting-started.ts': typescriptBlocks(guide).join('\n'),
+  };
+  // Inside the repository, so `@ticketkit/core` resolves through the root tsconfig's paths.
+  const dir = await mkdtemp(join(root, 'packages/core/test/.doc-examples-'));
+  try {
+    const files = await Promise.all(
+      Object.entries(examples).map(async ([name, code]) => {
+        const file = join(dir, name);
+        await writeFile(file, `${code}\nexport {};\n`);
+        return file;
+      }),
+    );
+    const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
+    const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+    const program = ts.createProgram(files, { ...options, noEmit: true });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .filter((diagnostic) => diagnostic.file && files.includes(diagnostic.file.fileName))
+      .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

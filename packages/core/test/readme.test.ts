@@ -2,16 +2,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
+import { readmeExample } from './support/markdown.js';
 
 const readmePath = new URL('../../../README.md', import.meta.url);
-
-/** The code block that follows the `readme-example` marker. */
-export function readmeExample(markdown: string): string {
-  const marker = markdown.indexOf('<!-- readme-example');
-  const match = /```ts\n([\s\S]*?)```/.exec(markdown.slice(marker));
-  if (marker === -1 || !match?.[1]) throw new Error('README.md has no readme-example block');
-  return match[1];
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

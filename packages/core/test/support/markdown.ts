@@ -1,0 +1,12 @@
+/** The code block that follows the `readme-example` marker in README.md. */
+export function readmeExample(markdown: string): string {
+  const marker = markdown.indexOf('<!-- readme-example');
+  const match = /```ts\n([\s\S]*?)```/.exec(markdown.slice(marker));
+  if (marker === -1 || !match?.[1]) throw new Error('README.md has no readme-example block');
+  return match[1];
+}
+
+/** Every `ts` code block of a Markdown document, in order. */
+export function typescriptBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+}
