@@ -7,6 +7,16 @@ const isInWorkState = or([stateIn({ status: 'open' }), stateIn({ status: 'in_pro
 // The SLA clock runs until the ticket is resolved.
 const isSlaRunning = not(or([stateIn({ status: 'resolved' }), isClosed]));
 
+// What `open` and `in_progress` have in common: agents ask, answer, note, update and resolve; the customer writes.
+const workStateTransitions = {
+  REQUEST_INFO: { guard: 'byAgent', target: 'awaiting_customer' },
+  RESOLVE: { guard: 'byAgent', target: 'resolved' },
+  AGENT_REPLY: { guard: 'byAgent' },
+  CUSTOMER_REPLY: { guard: 'byRequester' },
+  NOTE: { guard: 'byStaff' },
+  UPDATE: { guard: 'byAgent' },
+} as const;
+
 /**
  * The lifecycle statechart of every ticket (DESIGN §2), with three parallel
  * regions: `status`, `assignment` and `sla`.
@@ -58,24 +68,14 @@ export const ticketMachine = setup({
       states: {
         open: {
           on: {
+            ...workStateTransitions,
             START_WORK: { guard: and(['byAgent', 'isAssigned']), target: 'in_progress' },
-            REQUEST_INFO: { guard: 'byAgent', target: 'awaiting_customer' },
-            RESOLVE: { guard: 'byAgent', target: 'resolved' },
-            AGENT_REPLY: { guard: 'byAgent' },
-            CUSTOMER_REPLY: { guard: 'byRequester' },
-            NOTE: { guard: 'byStaff' },
-            UPDATE: { guard: 'byAgent' },
           },
         },
         in_progress: {
           on: {
+            ...workStateTransitions,
             START_WORK: { guard: and(['byAgent', 'isAssigned']) },
-            REQUEST_INFO: { guard: 'byAgent', target: 'awaiting_customer' },
-            RESOLVE: { guard: 'byAgent', target: 'resolved' },
-            AGENT_REPLY: { guard: 'byAgent' },
-            CUSTOMER_REPLY: { guard: 'byRequester' },
-            NOTE: { guard: 'byStaff' },
-            UPDATE: { guard: 'byAgent' },
             // Work is only in progress while someone holds the ticket.
             UNASSIGN: { guard: and(['byStaff', 'isAssigned']), target: 'open' },
             TRANSFER: { guard: and(['byStaff', not('transferAssigns')]), target: 'open' },

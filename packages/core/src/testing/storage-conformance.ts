@@ -94,6 +94,19 @@ async function listAll(
   throw new Error('pagination did not end after 1000 pages');
 }
 
+/** A desk on the adapter with one department and one agent, as a host would set it up. */
+async function deskOn(adapter: StorageAdapter) {
+  const desk = await createHelpDesk({ storage: adapter, clock: manualClock('2026-03-02T09:00:00Z') });
+  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+  await desk.agents.upsert({
+    id: 'isabella',
+    name: 'Isabella',
+    email: 'isabella@example.com',
+    departmentIds: ['help'],
+  });
+  return desk;
+}
+
 // A varied population for the queue and count tests.
 function population(): Ticket[] {
   const statuses = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
@@ -542,14 +555,7 @@ const cases: Record<string, Case> = {
   },
 
   async 'desk: a ticket opened and answered through createHelpDesk is in storage'({ adapter, backdoor }) {
-    const desk = await createHelpDesk({ storage: adapter, clock: manualClock('2026-03-02T09:00:00Z') });
-    await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
-    await desk.agents.upsert({
-      id: 'isabella',
-      name: 'Isabella',
-      email: 'isabella@example.com',
-      departmentIds: ['help'],
-    });
+    const desk = await deskOn(adapter);
     const customer = { type: 'customer', email: 'ken@example.com' } as const;
     const opened = await desk.tickets.open(
       { subject: 'Password reset', body: 'I cannot log in', departmentId: 'help', idempotencyKey: 'k-1' },
@@ -583,14 +589,7 @@ const cases: Record<string, Case> = {
   },
 
   async 'desk: 25 concurrent notes on one ticket are all kept'({ adapter, backdoor }) {
-    const desk = await createHelpDesk({ storage: adapter });
-    await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
-    await desk.agents.upsert({
-      id: 'isabella',
-      name: 'Isabella',
-      email: 'isabella@example.com',
-      departmentIds: ['help'],
-    });
+    const desk = await deskOn(adapter);
     const actor = { type: 'agent', id: 'isabella' } as const;
     const ticket = await desk.tickets.open(
       { requester: { email: 'ken@example.com' }, subject: 'Busy ticket', body: 'Hello', departmentId: 'help' },
