@@ -4,6 +4,7 @@ import { createEventBus } from '../events/event-bus.js';
 import { createLifecycle } from '../lifecycle/lifecycle.js';
 import { createQueues } from '../queues/queue-service.js';
 import { consoleLogger } from '../sdk/logger.js';
+import type { Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { assertStorageAdapter, createStorageGateway } from '../storage/storage-gateway.js';
 import { openTicket } from '../tickets/open-ticket.js';
@@ -17,25 +18,28 @@ import type { HelpDesk, TicketsApi } from './help-desk.js';
 import { type HelpDeskOptions, resolveSettings } from './help-desk-options.js';
 import { createHookRegistry } from './hooks.js';
 
-function checkPlugins(plugins: unknown): TicketkitPlugin[] {
-  if (plugins === undefined) return [];
-  if (!Array.isArray(plugins))
-    throw validationError([{ path: ['plugins'], message: 'must be an array' }], 'createHelpDesk options');
-  const issues = plugins.flatMap((plugin, index) => {
+/**
+ * Checks a list of plugin objects (plugins, notifiers): each has a unique,
+ * non-empty `id` and the method it must have. Every problem is listed at once.
+ */
+function checkPluginList<T>(list: unknown, option: string, method: string): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list))
+    throw validationError([{ path: [option], message: 'must be an array' }], 'createHelpDesk options');
+  const issues = list.flatMap((item, index) => {
     const found = [];
-    if (typeof plugin?.id !== 'string' || plugin.id === '')
-      found.push({ path: ['plugins', index, 'id'], message: 'is required' });
-    if (typeof plugin?.setup !== 'function')
-      found.push({ path: ['plugins', index, 'setup'], message: 'must be a function' });
+    if (typeof item?.id !== 'string' || item.id === '')
+      found.push({ path: [option, index, 'id'], message: 'is required' });
+    if (typeof item?.[method] !== 'function')
+      found.push({ path: [option, index, method], message: 'must be a function' });
     return found;
   });
-  const ids = plugins.map((plugin) => plugin?.id);
+  const ids = list.map((item) => item?.id);
   ids.forEach((id, index) => {
-    if (ids.indexOf(id) !== index)
-      issues.push({ path: ['plugins', index, 'id'], message: `duplicates plugin id '${id}'` });
+    if (ids.indexOf(id) !== index) issues.push({ path: [option, index, 'id'], message: `duplicates the id '${id}'` });
   });
   if (issues.length) throw validationError(issues, 'createHelpDesk options');
-  return plugins;
+  return list;
 }
 
 /**
@@ -62,7 +66,8 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     );
   }
   assertStorageAdapter(options.storage);
-  const plugins = checkPlugins(options.plugins);
+  const plugins = checkPluginList<TicketkitPlugin>(options.plugins, 'plugins', 'setup');
+  const notifiers = checkPluginList<Notifier>(options.notifiers, 'notifiers', 'send');
   const settings = resolveSettings(options);
   const logger = options.logger ?? consoleLogger;
   const storage = createStorageGateway(options.storage);
@@ -78,6 +83,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     settings,
     fields: options.fields,
     numbers: createTicketNumberer(options.ticketNumber ?? {}, storage),
+    notifiers,
   };
 
   const command =

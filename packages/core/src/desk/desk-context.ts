@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { EventBus } from '../events/event-bus.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../sdk/logger.js';
+import type { Notifier } from '../sdk/notifier.js';
 import type { StorageGateway } from '../storage/storage-gateway.js';
 import type { TicketNumberer } from '../tickets/ticket-numbers.js';
 import type { Clock } from '../time/clock.js';
@@ -28,4 +29,6 @@ export interface DeskContext {
   fields: StandardSchemaV1 | undefined;
   /** Ticket number candidates. */
   numbers: TicketNumberer;
+  /** Where notifications go. */
+  notifiers: readonly Notifier[];
 }

@@ -5,6 +5,7 @@ import { ticketStatusSchema } from '../schemas/enums.js';
 import { toValidationIssues } from '../schemas/parse.js';
 import { durationSchema, recordIdSchema, singleLineText } from '../schemas/primitives.js';
 import type { Logger } from '../sdk/logger.js';
+import { NOTIFICATION_TYPES, type NotificationType, type Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { TicketNumberOptions } from '../tickets/ticket-numbers.js';
@@ -59,6 +60,17 @@ export interface HelpDeskOptions<TFields = Record<string, unknown>> {
   /** Where tickets live: `memoryStorage()`, `sqliteStorage()`, or your own adapter. */
   storage: StorageAdapter;
   /**
+   * Where notifications go: email, chat, webhooks. Every change writes its
+   * notifications to the transactional outbox for each notifier.
+   * @default []
+   */
+  notifiers?: Notifier[];
+  /**
+   * Switch notification types on or off, like osTicket's alerts and notices.
+   * @default every type on
+   */
+  notifications?: Partial<Record<NotificationType, boolean>>;
+  /**
    * Plugins, set up in order.
    * @default []
    */
@@ -109,6 +121,8 @@ export interface DeskSettings {
   defaultDepartmentId: string | null;
   /** See {@link HelpDeskOptions.concurrency}. */
   maxAttempts: number;
+  /** See {@link HelpDeskOptions.notifications}. */
+  notifications: Partial<Record<NotificationType, boolean>>;
 }
 
 const settingsSchema = z.object({
@@ -127,22 +141,28 @@ const settingsSchema = z.object({
     })
     .default({ requireConfirmation: true, autoCloseAfter: '7d', reopenWindow: '30d', customStatuses: [] }),
   intake: z.strictObject({ defaultDepartmentId: recordIdSchema.optional() }).default({}),
+  notifications: z
+    .strictObject(Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, z.boolean().optional()])))
+    .default({}),
   concurrency: z
     .strictObject({ maxAttempts: z.number().int().min(1).max(1_000).default(50) })
     .default({ maxAttempts: 50 }),
 });
 
 /** Checks the plain-data options and applies defaults; throws `VALIDATION_FAILED` naming the option. */
-export function resolveSettings(options: Pick<HelpDeskOptions, 'lifecycle' | 'intake' | 'concurrency'>): DeskSettings {
+export function resolveSettings(
+  options: Pick<HelpDeskOptions, 'lifecycle' | 'intake' | 'concurrency' | 'notifications'>,
+): DeskSettings {
   const result = settingsSchema.safeParse({
     lifecycle: options.lifecycle,
     intake: options.intake,
     concurrency: options.concurrency,
+    notifications: options.notifications,
   });
   if (!result.success) {
     throw validationError(toValidationIssues(result.error.issues), 'createHelpDesk options');
   }
-  const { lifecycle, intake, concurrency } = result.data;
+  const { lifecycle, intake, concurrency, notifications } = result.data;
   return {
     requireConfirmation: lifecycle.requireConfirmation,
     autoCloseAfterMs: lifecycle.autoCloseAfter === null ? null : (parseDuration(lifecycle.autoCloseAfter) ?? null),
@@ -150,5 +170,6 @@ export function resolveSettings(options: Pick<HelpDeskOptions, 'lifecycle' | 'in
     customStatuses: new Map(lifecycle.customStatuses.map((status) => [status.id, status])),
     defaultDepartmentId: intake.defaultDepartmentId ?? null,
     maxAttempts: concurrency.maxAttempts,
+    notifications: notifications as Partial<Record<NotificationType, boolean>>,
   };
 }

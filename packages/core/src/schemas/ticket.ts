@@ -45,6 +45,8 @@ export const ticketSchema = z.object({
   closedAt: instantSchema.nullable(),
   statusChangedAt: instantSchema,
   slaState: slaStateSchema,
+  /** When the SLA scheduler should next look at the ticket (the next warning or due time), or `null` for never. */
+  nextSlaCheckAt: instantSchema.nullable(),
   /** The closed ticket this one follows up, when a customer wrote after the reopen window. */
   followUpOf: z.string().nullable(),
   feedback: feedbackSchema.nullable(),

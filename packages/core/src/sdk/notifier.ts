@@ -65,6 +65,8 @@ export interface NotifierSendContext {
 export interface Notifier {
   /** A unique, stable name: it keys the delivery log. */
   readonly id: string;
+  /** The notification types this notifier delivers; all of them when left out. */
+  readonly types?: readonly NotificationType[];
   /** Delivers one notification, once. */
   send(notification: Notification, context: NotifierSendContext): Promise<void>;
 }

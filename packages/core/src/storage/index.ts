@@ -3,8 +3,11 @@ export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './me
 export {
   type ChangeSet,
   type IdempotencyRecord,
+  type OutboxMessage,
+  type OutboxStatus,
   type Page,
   REQUIRED_STORAGE_METHODS,
+  type SlaCandidateQuery,
   type StorageAdapter,
   type TicketFilter,
   type TicketListQuery,

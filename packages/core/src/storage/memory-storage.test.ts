@@ -13,11 +13,14 @@ runStorageConformance(test, async () => {
       ticket: async (id) => structuredClone(state.tickets.get(id) ?? null),
       thread: async (ticketId) => structuredClone(state.thread.get(ticketId) ?? []),
       audit: async (ticketId) => structuredClone(state.audit.get(ticketId) ?? []),
+      outbox: async (ticketId) =>
+        structuredClone([...state.outbox.values()].filter((message) => message.ticketId === ticketId)),
       idempotency: async (scope, key) => structuredClone(state.idempotency.get(`${scope}\u0000${key}`) ?? null),
       counts: async () => ({
         tickets: state.tickets.size,
         thread: all(state.thread).length,
         audit: all(state.audit).length,
+        outbox: state.outbox.size,
         idempotency: state.idempotency.size,
       }),
     },

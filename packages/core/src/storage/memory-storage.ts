@@ -7,7 +7,9 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type {
   ChangeSet,
   IdempotencyRecord,
+  OutboxMessage,
   Page,
+  SlaCandidateQuery,
   StorageAdapter,
   TicketFilter,
   TicketListQuery,
@@ -24,6 +26,8 @@ export interface MemoryStorageState {
   thread: Map<string, ThreadEntry[]>;
   /** Audit events by ticket id, in commit order. */
   audit: Map<string, AuditEvent[]>;
+  /** Outbox messages by id, in commit order. */
+  outbox: Map<string, OutboxMessage>;
   /** Idempotency records by `scope` + NUL + `key`. */
   idempotency: Map<string, IdempotencyRecord>;
   /** Counter values by name. */
@@ -56,6 +60,7 @@ export function memoryStorage(): MemoryStorage {
     tickets: new Map(),
     thread: new Map(),
     audit: new Map(),
+    outbox: new Map(),
     idempotency: new Map(),
     sequences: new Map(),
     records: new Map(),
@@ -106,6 +111,12 @@ export function memoryStorage(): MemoryStorage {
       if (auditIds.has(event.id) || seen.has(event.id)) throw new Error(`Duplicate audit event id ${event.id}`);
       seen.add(event.id);
     }
+    for (const message of changes.outbox ?? []) {
+      if (message.ticketId !== ticket.id) throw new Error(`Outbox message ${message.id} belongs to another ticket`);
+      if (state.outbox.has(message.id) || seen.has(message.id))
+        throw new Error(`Duplicate outbox message id ${message.id}`);
+      seen.add(message.id);
+    }
     if (changes.idempotency) {
       const { scope, key } = changes.idempotency;
       if (state.idempotency.has(idempotencyKey(scope, key))) {
@@ -136,6 +147,7 @@ export function memoryStorage(): MemoryStorage {
         state.audit.get(ticket.id)?.push(copy(event));
         auditIds.add(event.id);
       }
+      for (const message of changes.outbox ?? []) state.outbox.set(message.id, copy(message));
       if (changes.idempotency) {
         const record = copy(changes.idempotency);
         state.idempotency.set(idempotencyKey(record.scope, record.key), record);
@@ -189,6 +201,17 @@ export function memoryStorage(): MemoryStorage {
       const items = scored.slice(offset, offset + query.limit).map(({ ticket }) => copy(ticket));
       const nextCursor = offset + query.limit < scored.length ? encodeCursor([offset + query.limit]) : null;
       return { items, nextCursor };
+    },
+
+    async listSlaCandidates(query: SlaCandidateQuery) {
+      const due = [...state.tickets.values()].filter(
+        (ticket) => ticket.nextSlaCheckAt !== null && ticket.nextSlaCheckAt <= query.dueBefore,
+      );
+      const key = (ticket: Ticket) => `${ticket.nextSlaCheckAt}|${ticket.id}`;
+      return due
+        .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+        .slice(0, query.limit)
+        .map(copy);
     },
 
     async listThread(ticketId) {

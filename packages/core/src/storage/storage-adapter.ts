@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../schemas/audit.js';
 import type { DirectoryKind, DirectoryRecords } from '../schemas/directory.js';
 import type { SlaState, TicketStatus } from '../schemas/enums.js';
+import type { JsonValue } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 
@@ -90,10 +91,53 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** Where an outbox message stands. */
+export type OutboxStatus = 'pending' | 'delivered' | 'dead';
+
+/**
+ * A notification waiting to be delivered: written in the same change set as
+ * the change it is about (the transactional outbox), delivered after commit.
+ */
+export interface OutboxMessage {
+  /** The notification id; the same across delivery attempts, so receivers can deduplicate. */
+  id: string;
+  /** The ticket it is about. */
+  ticketId: string;
+  /** The notifier that delivers it. */
+  notifierId: string;
+  /** The notification type, e.g. `ticket.reply_notice`. */
+  type: string;
+  /** Who receives it. */
+  recipient: { email: string; name: string | null };
+  /** What the notification needs besides the ticket: the message it quotes, who acted. */
+  data: Record<string, JsonValue>;
+  /** `pending` until delivered, `dead` after the last failed attempt. */
+  status: OutboxStatus;
+  /** Delivery attempts so far. */
+  attempts: number;
+  /** When the next attempt is due (ISO 8601). */
+  nextAttemptAt: string;
+  /** Why the last attempt failed, or `null`. */
+  lastError: string | null;
+  /** When the message was written (ISO 8601). */
+  createdAt: string;
+  /** When the message last changed (ISO 8601). */
+  updatedAt: string;
+}
+
+/** A request for the tickets whose SLA the scheduler should look at now. */
+export interface SlaCandidateQuery {
+  /** Tickets whose `nextSlaCheckAt` is at or before this instant (ISO 8601). */
+  dueBefore: string;
+  /** Batch size. */
+  limit: number;
+}
+
 /**
  * Everything one command writes, committed atomically: all of it or nothing.
  * Adapters write the ticket, then the thread entries in array order, then the
- * audit events, then the idempotency record, inside one transaction.
+ * audit events, the outbox messages and the idempotency record, inside one
+ * transaction.
  */
 export interface ChangeSet {
   /** The ticket row. */
@@ -102,6 +146,8 @@ export interface ChangeSet {
   thread: readonly ThreadEntry[];
   /** Audit events to append, in order. */
   audit: readonly AuditEvent[];
+  /** Notifications to deliver after commit. Ids are unique; a duplicate fails the whole change set. */
+  outbox?: readonly OutboxMessage[];
   /** Remember an idempotency key. Fails with `CONFLICT` (target `idempotency`) when the scope and key are taken. */
   idempotency?: IdempotencyRecord;
 }
@@ -139,6 +185,11 @@ export interface StorageAdapter {
   countTickets?(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>>;
   /** Ranked full-text search. Fallback: scans tickets and threads (fine for small desks). */
   searchTickets?(query: TicketSearchQuery): Promise<Page<Ticket>>;
+  /**
+   * Tickets whose `nextSlaCheckAt` is due, earliest first (then by id): the
+   * scheduler's SLA sweep. Fallback: scans the active tickets.
+   */
+  listSlaCandidates?(query: SlaCandidateQuery): Promise<Ticket[]>;
   /** A ticket's thread, in commit order. */
   listThread(ticketId: string): Promise<ThreadEntry[]>;
   /** A ticket's audit events, in commit order. */

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   type Page,
   REQUIRED_STORAGE_METHODS,
+  type SlaCandidateQuery,
   type StorageAdapter,
   type TicketFilter,
   type TicketSearchQuery,
@@ -78,6 +79,20 @@ async function searchByScanning(adapter: StorageAdapter, query: TicketSearchQuer
   return { items, nextCursor: offset + query.limit < matches.length ? encodeCursor([offset + query.limit]) : null };
 }
 
+async function slaCandidatesByScanning(adapter: StorageAdapter, query: SlaCandidateQuery): Promise<Ticket[]> {
+  const due: Ticket[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<Ticket> = await adapter.listTickets({ filter: {}, order: 'oldest', limit: 100, cursor });
+    for (const ticket of page.items) {
+      if (ticket.nextSlaCheckAt !== null && ticket.nextSlaCheckAt <= query.dueBefore) due.push(ticket);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  const key = (ticket: Ticket) => `${ticket.nextSlaCheckAt}|${ticket.id}`;
+  return due.sort((a, b) => (key(a) < key(b) ? -1 : 1)).slice(0, query.limit);
+}
+
 /**
  * Wraps an adapter for core: failures other than `TicketkitError`s become
  * `STORAGE_FAILED` with the adapter's error as `cause`, and the optional
@@ -99,6 +114,10 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
     searchTickets: (query) =>
       run('searchTickets', () =>
         adapter.searchTickets ? adapter.searchTickets(query) : searchByScanning(adapter, query),
+      ),
+    listSlaCandidates: (query) =>
+      run('listSlaCandidates', () =>
+        adapter.listSlaCandidates ? adapter.listSlaCandidates(query) : slaCandidatesByScanning(adapter, query),
       ),
     listThread: (ticketId) => run('listThread', () => adapter.listThread(ticketId)),
     listAudit: (ticketId) => run('listAudit', () => adapter.listAudit(ticketId)),

@@ -3,6 +3,7 @@ import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
+import type { OutboxMessage } from '../storage/storage-adapter.js';
 
 let counter = 0;
 
@@ -35,6 +36,7 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
     closedAt: null,
     statusChangedAt: at,
     slaState: 'on_track',
+    nextSlaCheckAt: null,
     followUpOf: null,
     feedback: null,
     version: 1,
@@ -78,6 +80,28 @@ export function makeAuditEvent(
     changes: {},
     version: ticket.version,
     at: ticket.createdAt,
+    ...overrides,
+  };
+}
+
+/** A pending outbox message about `ticket` for storage tests. */
+export function makeOutboxMessage(
+  ticket: Pick<Ticket, 'id' | 'createdAt'>,
+  overrides: Partial<OutboxMessage> = {},
+): OutboxMessage {
+  return {
+    id: newId(),
+    ticketId: ticket.id,
+    notifierId: 'email',
+    type: 'ticket.auto_response',
+    recipient: { email: 'customer@example.com', name: null },
+    data: { actor: 'Customer' },
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: ticket.createdAt,
+    lastError: null,
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.createdAt,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  * @module @ticketkit/core/testing
  */
-export { makeAuditEvent, makeThreadEntry, makeTicket } from './fixtures.js';
+export { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 export {
   type ConformanceSubject,
   type ConformanceTestFunction,

@@ -5,11 +5,18 @@ import type { AuditEvent } from '../schemas/audit.js';
 import type { DirectoryKind } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
-import type { IdempotencyRecord, Page, StorageAdapter, TicketFilter, TicketOrder } from '../storage/storage-adapter.js';
+import type {
+  IdempotencyRecord,
+  OutboxMessage,
+  Page,
+  StorageAdapter,
+  TicketFilter,
+  TicketOrder,
+} from '../storage/storage-adapter.js';
 import { createStorageGateway } from '../storage/storage-gateway.js';
 import { compareTickets, matchesFilter, searchTerms } from '../storage/ticket-filter.js';
 import { manualClock } from '../time/clock.js';
-import { makeAuditEvent, makeThreadEntry, makeTicket } from './fixtures.js';
+import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 
 /**
  * Reads what an adapter wrote without going through the adapter's own read
@@ -24,10 +31,12 @@ export interface StorageBackdoor {
   thread(ticketId: string): Promise<ThreadEntry[]>;
   /** The stored audit events of a ticket, in the order they were written. */
   audit(ticketId: string): Promise<AuditEvent[]>;
+  /** The stored outbox messages of a ticket, in the order they were written. */
+  outbox(ticketId: string): Promise<OutboxMessage[]>;
   /** The stored idempotency record, or `null`. */
   idempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** How many rows of each kind exist: proves that a failed change set left nothing behind. */
-  counts(): Promise<{ tickets: number; thread: number; audit: number; idempotency: number }>;
+  counts(): Promise<{ tickets: number; thread: number; audit: number; outbox: number; idempotency: number }>;
 }
 
 /** A fresh, empty adapter for one test, with its backdoor. */
@@ -190,7 +199,7 @@ const cases: Record<string, Case> = {
       expectConflict(error, 'number'),
     );
     assert.equal(await backdoor.ticket(second.id), null);
-    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, idempotency: 0 });
+    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, outbox: 0, idempotency: 0 });
   },
 
   async 'versions: an update at the expected version is written'({ adapter, backdoor }) {
@@ -221,7 +230,7 @@ const cases: Record<string, Case> = {
       (error) => expectConflict(error, 'version'),
     );
     assert.equal((await backdoor.ticket(ticket.id))?.subject, ticket.subject);
-    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, idempotency: 0 });
+    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, outbox: 0, idempotency: 0 });
   },
 
   async 'versions: of two concurrent updates from one version, exactly one wins'({ adapter, backdoor }) {
@@ -259,6 +268,7 @@ const cases: Record<string, Case> = {
         ticket: { kind: 'update', ticket: next, expectedVersion: 1 },
         thread: [fresh, { ...first, body: 'duplicate id' }],
         audit: [makeAuditEvent(next)],
+        outbox: [makeOutboxMessage(ticket)],
       }),
     );
     assert.deepEqual(await backdoor.ticket(ticket.id), ticket);
@@ -269,10 +279,17 @@ const cases: Record<string, Case> = {
   async 'transactions: a failing insert leaves no ticket behind'({ adapter, backdoor }) {
     const ticket = makeTicket();
     const entry = makeThreadEntry(ticket);
-    await assert.rejects(insert(adapter, ticket, [entry, { ...entry }], [makeAuditEvent(ticket)]));
+    await assert.rejects(
+      adapter.commit({
+        ticket: { kind: 'insert', ticket },
+        thread: [entry, { ...entry }],
+        audit: [makeAuditEvent(ticket)],
+        outbox: [makeOutboxMessage(ticket)],
+      }),
+    );
     assert.equal(await backdoor.ticket(ticket.id), null);
     assert.equal(await adapter.getTicket({ number: ticket.number }), null);
-    assert.deepEqual(await backdoor.counts(), { tickets: 0, thread: 0, audit: 0, idempotency: 0 });
+    assert.deepEqual(await backdoor.counts(), { tickets: 0, thread: 0, audit: 0, outbox: 0, idempotency: 0 });
   },
 
   async 'thread: entries come back in commit order, even with equal timestamps'({ adapter, backdoor }) {
@@ -364,7 +381,7 @@ const cases: Record<string, Case> = {
       (error) => expectConflict(error, 'idempotency'),
     );
     assert.equal(await backdoor.ticket(second.id), null);
-    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, idempotency: 1 });
+    assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, outbox: 0, idempotency: 1 });
     const third = makeTicket();
     await adapter.commit({
       ticket: { kind: 'insert', ticket: third },
@@ -373,6 +390,77 @@ const cases: Record<string, Case> = {
       idempotency: { ...record, scope: 'open:agent:isabella', ticketId: third.id },
     });
     assert.equal((await backdoor.idempotency('open:agent:isabella', 'same'))?.ticketId, third.id);
+  },
+
+  async 'outbox: messages are written with their change set, in order'({ adapter, backdoor }) {
+    const ticket = makeTicket();
+    const messages = [
+      makeOutboxMessage(ticket, { type: 'ticket.auto_response', recipient: { email: 'ken@example.com', name: 'Ken' } }),
+      makeOutboxMessage(ticket, {
+        type: 'ticket.new_alert',
+        notifierId: 'webhook',
+        recipient: { email: 'isabella@example.com', name: null },
+        data: { body: 'Line one\nLine two — ✓', entryId: 'e-1', nested: { list: [1, 'two', null, true] } },
+      }),
+    ];
+    await adapter.commit({ ticket: { kind: 'insert', ticket }, thread: [], audit: [], outbox: messages });
+    assert.deepEqual(await backdoor.outbox(ticket.id), messages);
+    const next = { ...ticket, version: 2 };
+    const later = makeOutboxMessage(ticket, { type: 'ticket.reply_notice' });
+    await adapter.commit({
+      ticket: { kind: 'update', ticket: next, expectedVersion: 1 },
+      thread: [],
+      audit: [],
+      outbox: [later],
+    });
+    assert.deepEqual(await backdoor.outbox(ticket.id), [...messages, later]);
+    assert.equal((await backdoor.counts()).outbox, 3);
+  },
+
+  async 'outbox: a stale or failing change set writes no message'({ adapter, backdoor }) {
+    const ticket = makeTicket();
+    const message = makeOutboxMessage(ticket);
+    await adapter.commit({ ticket: { kind: 'insert', ticket }, thread: [], audit: [], outbox: [message] });
+    await assert.rejects(
+      adapter.commit({
+        ticket: { kind: 'update', ticket: { ...ticket, version: 2 }, expectedVersion: 7 },
+        thread: [],
+        audit: [],
+        outbox: [makeOutboxMessage(ticket)],
+      }),
+      (error) => expectConflict(error, 'version'),
+    );
+    await assert.rejects(
+      adapter.commit({
+        ticket: { kind: 'update', ticket: { ...ticket, version: 2 }, expectedVersion: 1 },
+        thread: [],
+        audit: [],
+        outbox: [makeOutboxMessage(ticket), { ...message }],
+      }),
+    );
+    assert.deepEqual(await backdoor.outbox(ticket.id), [message]);
+    assert.equal((await backdoor.ticket(ticket.id))?.version, 1);
+  },
+
+  async 'sla: candidates are the tickets due for a check, earliest first, up to the limit'({ adapter }) {
+    const gateway = createStorageGateway(adapter);
+    const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
+    const tickets = [
+      makeTicket({ nextSlaCheckAt: at(30) }),
+      makeTicket({ nextSlaCheckAt: at(10) }),
+      makeTicket({ nextSlaCheckAt: null }),
+      makeTicket({ nextSlaCheckAt: at(50), status: 'awaiting_customer' }),
+      makeTicket({ nextSlaCheckAt: at(10) }),
+      makeTicket({ nextSlaCheckAt: at(20) }),
+    ];
+    for (const ticket of tickets) await insert(adapter, ticket);
+    const due = (dueBefore: string, limit: number) =>
+      gateway.listSlaCandidates({ dueBefore, limit }).then((found) => found.map((ticket) => ticket.id));
+    const tenOClock = [tickets[1], tickets[4]].map((ticket) => ticket?.id).sort();
+    assert.deepEqual(await due(at(30), 10), [...tenOClock, tickets[5]?.id, tickets[0]?.id]);
+    assert.deepEqual(await due(at(30), 2), tenOClock);
+    assert.deepEqual(await due(at(9), 10), []);
+    assert.equal((await due(at(59), 10)).length, 5);
   },
 
   async 'counters: concurrent calls give distinct, increasing values per name'({ adapter }) {

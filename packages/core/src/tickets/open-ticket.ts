@@ -2,6 +2,7 @@ import type { DeskContext } from '../desk/desk-context.js';
 import { isTicketkitError, TicketkitError, validationError } from '../errors/ticketkit-error.js';
 import { fingerprint, newId } from '../internal/ids.js';
 import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
+import { planNotifications } from '../notify/plan-notifications.js';
 import type { Actor } from '../schemas/actor.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import { openTicketInputSchema, queryOptionsSchema } from '../schemas/commands.js';
@@ -150,14 +151,29 @@ export async function openTicket(
       closedAt: null,
       statusChangedAt: at,
       slaState: INITIAL_LIFECYCLE_STATE.sla,
+      nextSlaCheckAt: null,
       followUpOf: extras.followUpOf?.id ?? null,
       feedback: null,
       version: 1,
       createdAt: at,
       updatedAt: at,
     };
+    const outbox = await planNotifications(desk, {
+      command: 'open',
+      before: null,
+      after: ticket,
+      who,
+      entries: [entry],
+      at,
+    });
     try {
-      await desk.storage.commit({ ticket: { kind: 'insert', ticket }, thread: [entry], audit: [audit], idempotency });
+      await desk.storage.commit({
+        ticket: { kind: 'insert', ticket },
+        thread: [entry],
+        audit: [audit],
+        outbox,
+        idempotency,
+      });
     } catch (error) {
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'number') continue;
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'idempotency' && idempotency) {

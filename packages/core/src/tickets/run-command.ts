@@ -4,6 +4,7 @@ import { isTicketkitError, TicketkitError } from '../errors/ticketkit-error.js';
 import type { TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
 import { newId, sleep } from '../internal/ids.js';
 import type { LifecycleEvent, Principal } from '../lifecycle/lifecycle-events.js';
+import { planNotifications } from '../notify/plan-notifications.js';
 import type { Author } from '../schemas/actor.js';
 import type { AuditEvent, LifecycleState } from '../schemas/audit.js';
 import { type CommandOptions, commandOptionsSchema } from '../schemas/commands.js';
@@ -246,11 +247,20 @@ export async function runCommand<C extends CommandName>(
       at,
     };
 
+    const outbox = await planNotifications(desk, {
+      command: spec.name,
+      before: ticket,
+      after: updated,
+      who,
+      entries,
+      at,
+    });
     try {
       await storage.commit({
         ticket: { kind: 'update', ticket: updated, expectedVersion: ticket.version },
         thread: entries,
         audit: [audit],
+        outbox,
       });
     } catch (error) {
       const collided = isTicketkitError(error, 'CONFLICT') && error.details.target === 'version';
