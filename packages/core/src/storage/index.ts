@@ -16,4 +16,4 @@ export {
   type TicketSearchQuery,
   type TicketWrite,
 } from './storage-adapter.js';
-export { compareTickets, matchesFilter, searchTerms, searchWords } from './ticket-filter.js';
+export { compareTickets, matchesFilter, searchScore, searchTerms, searchWords } from './ticket-filter.js';

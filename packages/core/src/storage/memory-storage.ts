@@ -16,7 +16,7 @@ import type {
   TicketLookup,
   TicketSearchQuery,
 } from './storage-adapter.js';
-import { compareTickets, matchesFilter, searchWords } from './ticket-filter.js';
+import { compareTickets, matchesFilter, searchScore } from './ticket-filter.js';
 
 /** Everything a {@link memoryStorage} holds, as plain data. */
 export interface MemoryStorageState {
@@ -181,19 +181,8 @@ export function memoryStorage(): MemoryStorage {
       const scored: { ticket: Ticket; score: number }[] = [];
       for (const ticket of state.tickets.values()) {
         if (!matchesFilter(ticket, query.filter)) continue;
-        const subjectWords = searchWords(`${ticket.subject} ${ticket.number}`);
-        const bodyWords = (state.thread.get(ticket.id) ?? []).flatMap((entry) => searchWords(entry.body));
-        let score = 0;
-        for (const term of query.terms) {
-          const inSubject = subjectWords.filter((word) => word.startsWith(term)).length;
-          const inBodies = bodyWords.filter((word) => word.startsWith(term)).length;
-          if (inSubject + inBodies === 0) {
-            score = 0;
-            break;
-          }
-          // A word in the subject says more about a ticket than one deep in its thread.
-          score += inSubject * 3 + inBodies;
-        }
+        const bodies = (state.thread.get(ticket.id) ?? []).map((entry) => entry.body);
+        const score = searchScore(ticket, bodies, query.terms);
         if (score > 0) scored.push({ ticket, score });
       }
       scored.sort((a, b) => b.score - a.score || compareTickets(a.ticket, b.ticket, 'newest'));

@@ -44,8 +44,11 @@ export interface TicketSearchQuery {
   /** The search text as the user typed it. Never interpret it as query syntax. */
   text: string;
   /**
-   * `text` split into lower-case words. A ticket matches when every term occurs
-   * in its subject, its number, or the body of one of its thread entries.
+   * `text` split into lower-case words (see `searchTerms`). A ticket matches
+   * when one of its thread entries, together with the ticket's subject and
+   * number, has a word starting with every term: "password expired" finds a
+   * ticket titled "Password reset" whose message says "the link expired".
+   * `searchScore` is the reference.
    */
   terms: readonly string[];
   /** Which tickets may match. */

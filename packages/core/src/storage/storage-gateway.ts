@@ -9,7 +9,7 @@ import {
   type TicketFilter,
   type TicketSearchQuery,
 } from './storage-adapter.js';
-import { compareTickets, searchWords } from './ticket-filter.js';
+import { compareTickets, searchScore } from './ticket-filter.js';
 
 /** A storage adapter as core uses it: every optional method present, every failure typed. */
 export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close'>> &
@@ -67,9 +67,8 @@ async function searchByScanning(adapter: StorageAdapter, query: TicketSearchQuer
   do {
     const page: Page<Ticket> = await adapter.listTickets({ filter: query.filter, order: 'newest', limit: 100, cursor });
     for (const ticket of page.items) {
-      const words = searchWords(`${ticket.subject} ${ticket.number}`);
-      for (const entry of await adapter.listThread(ticket.id)) words.push(...searchWords(entry.body));
-      if (query.terms.every((term) => words.some((word) => word.startsWith(term)))) matches.push(ticket);
+      const bodies = (await adapter.listThread(ticket.id)).map((entry) => entry.body);
+      if (searchScore(ticket, bodies, query.terms) > 0) matches.push(ticket);
     }
     cursor = page.nextCursor;
   } while (cursor);

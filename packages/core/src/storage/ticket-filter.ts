@@ -50,3 +50,35 @@ export function searchWords(text: string): string[] {
 export function searchTerms(text: string): string[] {
   return [...new Set(searchWords(text))].slice(0, 16);
 }
+
+/**
+ * The reference relevance of a ticket for search terms: the best of its
+ * search documents — one per thread entry, holding the ticket's subject and
+ * number with that entry's body. A document matches when every term starts
+ * one of its words; its score counts the matching words, a subject or number
+ * word three times. `0` means no match. Adapters may rank differently (SQLite
+ * uses bm25), but must match the same tickets.
+ */
+export function searchScore(
+  ticket: Pick<Ticket, 'subject' | 'number'>,
+  bodies: readonly string[],
+  terms: readonly string[],
+): number {
+  const heading = searchWords(`${ticket.subject} ${ticket.number}`);
+  let best = 0;
+  for (const body of bodies.length ? bodies : ['']) {
+    const words = searchWords(body);
+    let score = 0;
+    for (const term of terms) {
+      const inHeading = heading.filter((word) => word.startsWith(term)).length;
+      const inBody = words.filter((word) => word.startsWith(term)).length;
+      if (inHeading + inBody === 0) {
+        score = 0;
+        break;
+      }
+      score += inHeading * 3 + inBody;
+    }
+    best = Math.max(best, score);
+  }
+  return best;
+}

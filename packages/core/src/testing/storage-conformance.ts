@@ -555,6 +555,14 @@ const cases: Record<string, Case> = {
     assert.deepEqual(await search('password'), [reset.id]);
     assert.deepEqual(await search('MOBILE banking'), [crash.id], 'terms are case-insensitive and all must match');
     assert.deepEqual(await search('mobile password'), []);
+    assert.deepEqual(await search('reset holidays'), [reset.id], 'subject words combine with a message');
+    const spread = makeTicket({ subject: 'Card question' });
+    await insert(adapter, spread, [
+      makeThreadEntry(spread, { body: 'alpha' }),
+      makeThreadEntry(spread, { body: 'omega' }),
+    ]);
+    assert.deepEqual(await search('alpha omega'), [], 'words of two different messages do not combine');
+    assert.deepEqual(await search('card omega'), [spread.id]);
     assert.deepEqual(await search('crash'), [crash.id], 'a term matches the start of a word');
     assert.deepEqual(await search(crash.number), [crash.id], 'numbers are searchable');
     assert.deepEqual(await search('login', { departmentIds: ['help'] }), [], 'the filter applies');

@@ -1,0 +1,50 @@
+import { TicketkitError } from '@ticketkit/core';
+import type { SqliteDatabase } from '../sqlite-database.js';
+import { initialSchema } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration this version of the adapter knows, in order. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+/** The schema version this version of the adapter writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** What {@link migrate} did. */
+export interface MigrationResult {
+  /** The schema version before. */
+  from: number;
+  /** The schema version after. */
+  to: number;
+}
+
+/**
+ * Brings the schema up to {@link SCHEMA_VERSION}, forward only, inside one
+ * `BEGIN IMMEDIATE` transaction: two processes starting on one new file
+ * serialize on the write lock, and the second finds nothing left to do. A
+ * file written by a newer adapter is refused, untouched.
+ */
+export function migrate(db: SqliteDatabase): MigrationResult {
+  const run = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS ticketkit_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT`);
+    const from = Number(db.prepare('SELECT coalesce(max(version), 0) FROM ticketkit_migrations').pluck().get());
+    if (from > SCHEMA_VERSION) {
+      throw new TicketkitError(
+        'STORAGE_FAILED',
+        `The SQLite database ${db.name} has schema version ${from}, written by a newer @ticketkit/adapter-sqlite; ` +
+          `this version knows up to ${SCHEMA_VERSION}. Upgrade @ticketkit/adapter-sqlite (migrations only go forward).`,
+      );
+    }
+    const record = db.prepare('INSERT INTO ticketkit_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+    return { from, to: Math.max(from, SCHEMA_VERSION) };
+  });
+  return run.immediate();
+}

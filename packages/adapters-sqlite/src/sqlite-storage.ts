@@ -1,0 +1,388 @@
+import {
+  type AuditEvent,
+  type ChangeSet,
+  conflictError,
+  type DirectoryKind,
+  type DirectoryRecords,
+  decodeCursor,
+  encodeCursor,
+  type IdempotencyRecord,
+  isWellFormed,
+  type Page,
+  type SlaCandidateQuery,
+  type StorageAdapter,
+  type ThreadEntry,
+  type Ticket,
+  type TicketFilter,
+  TicketkitError,
+  type TicketListQuery,
+  type TicketLookup,
+  type TicketSearchQuery,
+} from '@ticketkit/core';
+import Database from 'better-sqlite3';
+import { type MigrationResult, migrate } from './migrations/migrate.js';
+import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+
+/** Options of {@link sqliteStorage}. Pass `filename` or `database`. */
+export interface SqliteStorageOptions {
+  /** Path of the database file, created when missing; `':memory:'` for a throwaway database. */
+  filename?: string;
+  /**
+   * Your own better-sqlite3 `Database`. The adapter sets its pragmas and
+   * migrates its schema, and never closes it: it is yours.
+   */
+  database?: SqliteDatabase;
+  /**
+   * `'NORMAL'`: in WAL mode a commit survives a process crash, and a power
+   * loss can lose the last commits (never corrupt the file). `'FULL'`: every
+   * commit is on disk before it is acknowledged, at the cost of an fsync each.
+   * @default 'NORMAL'
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * How long a write waits for another connection's write lock, in milliseconds.
+   * @default 5000
+   */
+  busyTimeout?: number;
+}
+
+/** The SQLite adapter: a `StorageAdapter`, plus maintenance for the host. */
+export interface SqliteStorage extends StorageAdapter {
+  /** The connection, for backups, inspection and your own tables. */
+  readonly database: SqliteDatabase;
+  /** The schema version of the file (after `init`). */
+  schemaVersion(): number;
+  /** Refreshes the query planner's statistics (`ANALYZE`); run it after a bulk load. */
+  optimize(): void;
+  /** Copies the live database to `destination` with SQLite's online backup API, while the desk keeps working. */
+  backup(destination: string): Promise<void>;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const ms = (iso: string) => Date.parse(iso);
+
+/** SQLite text is UTF-8: a lone surrogate would come back as U+FFFD, so it is refused instead. */
+function checkText(value: string, field: string): string {
+  if (!isWellFormed(value)) {
+    throw new TicketkitError(
+      'VALIDATION_FAILED',
+      `Cannot store ${field}: it is not well-formed Unicode (a lone surrogate)`,
+      {
+        issues: [{ path: field.split('.'), message: 'must be well-formed Unicode' }],
+      },
+    );
+  }
+  return value;
+}
+
+function toConflict(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : '';
+  if (!message.startsWith('UNIQUE constraint failed')) return error;
+  if (message.includes('tickets.number')) return conflictError('number', 'That ticket number is taken');
+  if (message.includes('tickets.id')) return conflictError('record', 'That ticket already exists');
+  if (message.includes('idempotency_keys.'))
+    return conflictError('idempotency', 'That idempotency key was used already');
+  return error;
+}
+
+/**
+ * The embedded default storage: SQLite through better-sqlite3, in WAL mode
+ * with foreign keys on. Pass a `filename` (or your own `database`);
+ * `createHelpDesk` runs the migrations.
+ *
+ * @example
+ * ```ts
+ * import { createHelpDesk } from '@ticketkit/core';
+ * import { sqliteStorage } from '@ticketkit/adapter-sqlite';
+ *
+ * const desk = await createHelpDesk({ storage: sqliteStorage({ filename: 'helpdesk.db' }) });
+ * ```
+ */
+export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  if (!options || (options.filename === undefined) === (options.database === undefined)) {
+    throw new TicketkitError('VALIDATION_FAILED', 'sqliteStorage needs exactly one of filename or database', {
+      issues: [{ path: ['filename'], message: 'give a filename or a database, not both or neither' }],
+    });
+  }
+  const owned = options.database === undefined;
+  const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
+  const synchronous = options.synchronous ?? 'NORMAL';
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new TicketkitError('VALIDATION_FAILED', "sqliteStorage: synchronous must be 'NORMAL' or 'FULL'", {
+      issues: [{ path: ['synchronous'], message: "must be 'NORMAL' or 'FULL'" }],
+    });
+  }
+  // The busy timeout first: switching a new file to WAL needs a lock another process may hold.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5_000))}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('foreign_keys = ON');
+
+  const statements = new Map<string, SqliteStatement>();
+  const sql = (source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      statements.set(source, statement);
+    }
+    return statement;
+  };
+  let migrated: MigrationResult | undefined;
+
+  const writeChangeSet = db.transaction((changes: ChangeSet) => {
+    const { ticket } = changes.ticket;
+    const columns = [
+      ticket.number,
+      ticket.status,
+      ticket.departmentId,
+      ticket.teamId,
+      ticket.assigneeId,
+      ticket.slaState,
+      ticket.requester.email,
+      checkText(ticket.subject, 'ticket.subject'),
+      ms(ticket.createdAt),
+      ticket.nextSlaCheckAt === null ? null : ms(ticket.nextSlaCheckAt),
+      ticket.version,
+      json(ticket),
+    ];
+    let seq: number;
+    if (changes.ticket.kind === 'insert') {
+      seq = Number(
+        sql(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state, requester_email,
+          subject, created_at, next_sla_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          ticket.id,
+          ...columns,
+        ).lastInsertRowid,
+      );
+    } else {
+      const updated = sql(`UPDATE tickets SET number = ?, status = ?, department_id = ?, team_id = ?, assignee_id = ?,
+          sla_state = ?, requester_email = ?, subject = ?, created_at = ?, next_sla_check_at = ?, version = ?, data = ?
+          WHERE id = ? AND version = ? RETURNING seq`).get(...columns, ticket.id, changes.ticket.expectedVersion) as
+        | { seq: number }
+        | undefined;
+      if (!updated) {
+        const stored = sql('SELECT version FROM tickets WHERE id = ?').pluck().get(ticket.id) as number | undefined;
+        if (stored === undefined) throw new Error(`Cannot update ticket ${ticket.id}: it does not exist`);
+        throw conflictError('version', `Ticket ${ticket.number} changed meanwhile`, {
+          expectedVersion: changes.ticket.expectedVersion,
+          actualVersion: stored,
+        });
+      }
+      seq = updated.seq;
+    }
+    const insertEntry = sql('INSERT INTO thread (id, ticket_seq, body, data) VALUES (?, ?, ?, ?)');
+    changes.thread.forEach((entry, index) => {
+      if (entry.ticketId !== ticket.id) throw new Error(`Thread entry ${entry.id} belongs to another ticket`);
+      const { body, ...rest } = entry;
+      insertEntry.run(entry.id, seq, checkText(body, `thread.${index}.body`), json(rest));
+    });
+    const insertAudit = sql('INSERT INTO audit (id, ticket_seq, data) VALUES (?, ?, ?)');
+    for (const event of changes.audit) {
+      if (event.ticketId !== ticket.id) throw new Error(`Audit event ${event.id} belongs to another ticket`);
+      insertAudit.run(event.id, seq, json(event));
+    }
+    const insertOutbox = sql(
+      'INSERT INTO outbox (id, ticket_seq, status, next_attempt_at, data) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const message of changes.outbox ?? []) {
+      if (message.ticketId !== ticket.id) throw new Error(`Outbox message ${message.id} belongs to another ticket`);
+      insertOutbox.run(message.id, seq, message.status, ms(message.nextAttemptAt), json(message));
+    }
+    if (changes.idempotency) {
+      const record = changes.idempotency;
+      sql('INSERT INTO idempotency_keys (scope, key, created_at, data) VALUES (?, ?, ?, ?)').run(
+        record.scope,
+        record.key,
+        ms(record.createdAt),
+        json(record),
+      );
+    }
+  });
+
+  const readTicket = (row: unknown) => JSON.parse((row as { data: string }).data) as Ticket;
+
+  function scanPage(filter: TicketFilter, departmentId: string | undefined, query: TicketListQuery, limit: number) {
+    const scan = scanFor(filter, departmentId);
+    const params = [...scan.params];
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, ['number', 'string']);
+      params.push(createdAt, id);
+    }
+    return sql(pageSql(scan, query.order, Boolean(query.cursor))).all(...params, limit) as {
+      created_at: number;
+      id: string;
+      data: string;
+    }[];
+  }
+
+  const adapter: SqliteStorage = {
+    id: 'sqlite',
+    database: db,
+
+    async init() {
+      migrated ??= migrate(db);
+      // Lets SQLite refresh statistics it finds stale; cheap when nothing changed.
+      db.pragma('optimize=0x10002');
+    },
+
+    async close() {
+      if (!db.open) return;
+      db.pragma('optimize');
+      if (owned) db.close();
+    },
+
+    schemaVersion() {
+      return Number(db.prepare('SELECT coalesce(max(version), 0) FROM ticketkit_migrations').pluck().get());
+    },
+
+    optimize() {
+      db.exec('ANALYZE');
+    },
+
+    async backup(destination) {
+      await db.backup(destination);
+    },
+
+    async commit(changes) {
+      try {
+        writeChangeSet.immediate(changes);
+      } catch (error) {
+        throw toConflict(error);
+      }
+    },
+
+    async getTicket(lookup: TicketLookup) {
+      const row =
+        'id' in lookup
+          ? sql('SELECT data FROM tickets WHERE id = ?').get(lookup.id)
+          : sql('SELECT data FROM tickets WHERE number = ?').get(lookup.number);
+      return row ? readTicket(row) : null;
+    },
+
+    async listTickets(query) {
+      const { filter, order, limit } = query;
+      const departments = filter.departmentIds;
+      if (departments?.length === 0) return { items: [], nextCursor: null };
+      // One index range per department, merged: a few short range reads instead of a sort.
+      const rows = (departments ?? [undefined]).flatMap((department) => scanPage(filter, department, query, limit + 1));
+      if (departments && departments.length > 1) {
+        const sign = order === 'oldest' ? 1 : -1;
+        rows.sort((a, b) => sign * (a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+      }
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(readTicket),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      };
+    },
+
+    async countTickets(filters) {
+      const counts: Record<string, number> = {};
+      for (const [name, filter] of Object.entries(filters)) {
+        const summed = countSql(filter);
+        if (summed) {
+          counts[name] = Number(
+            sql(summed.sql)
+              .pluck()
+              .get(...summed.params),
+          );
+        } else {
+          const scan = scanFor(filter);
+          counts[name] = Number(
+            sql(`SELECT count(*) FROM tickets INDEXED BY ${scan.index} WHERE ${scan.where.join(' AND ')}`)
+              .pluck()
+              .get(...scan.params),
+          );
+        }
+      }
+      return counts;
+    },
+
+    async searchTickets(query: TicketSearchQuery) {
+      // Terms are letters and digits only; quoting each one keeps user text from ever being FTS5 syntax.
+      const match = query.terms.map((term) => `"${term.replace(/"/g, '""')}"*`).join(' ');
+      const scan = scanFor(query.filter);
+      const departments = query.filter.departmentIds;
+      // The scan's conditions name ticket columns only; none of them exists in `thread`, so they need no prefix.
+      const where = [...scan.where];
+      const params = [...scan.params];
+      if (departments) {
+        where.push(departments.length ? `t.department_id IN (${departments.map(() => '?').join(', ')})` : '0');
+        params.push(...departments);
+      }
+      const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
+      // bm25() only works on the full-text table itself: rank the matching entries first, then group per ticket.
+      const rows = sql(`WITH m AS MATERIALIZED (
+          SELECT rowid, bm25(thread_search, 3.0, 3.0, 1.0) AS score FROM thread_search WHERE thread_search MATCH ?
+        )
+        SELECT t.data, min(m.score) AS score
+        FROM m
+        JOIN thread th ON th.seq = m.rowid
+        JOIN tickets t ON t.seq = th.ticket_seq
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY t.seq
+        ORDER BY score, t.created_at DESC, t.id DESC
+        LIMIT ? OFFSET ?`).all(match, ...params, query.limit + 1, offset) as { data: string }[];
+      return {
+        items: rows.slice(0, query.limit).map(readTicket),
+        nextCursor: rows.length > query.limit ? encodeCursor([offset + query.limit]) : null,
+      };
+    },
+
+    async listSlaCandidates(query: SlaCandidateQuery) {
+      const rows = sql(`SELECT data FROM tickets INDEXED BY tickets_sla_due
+        WHERE next_sla_check_at <= ? ORDER BY next_sla_check_at, id LIMIT ?`).all(ms(query.dueBefore), query.limit);
+      return rows.map(readTicket);
+    },
+
+    async listThread(ticketId) {
+      const rows = sql(`SELECT th.body, th.data FROM thread th JOIN tickets t ON t.seq = th.ticket_seq
+        WHERE t.id = ? ORDER BY th.seq`).all(ticketId) as { body: string; data: string }[];
+      return rows.map((row) => ({ ...JSON.parse(row.data), body: row.body }) as ThreadEntry);
+    },
+
+    async listAudit(ticketId) {
+      const rows = sql(`SELECT a.data FROM audit a JOIN tickets t ON t.seq = a.ticket_seq
+        WHERE t.id = ? ORDER BY a.seq`)
+        .pluck()
+        .all(ticketId) as string[];
+      return rows.map((row) => JSON.parse(row) as AuditEvent);
+    },
+
+    async getIdempotencyRecord(scope, key) {
+      const row = sql('SELECT data FROM idempotency_keys WHERE scope = ? AND key = ?').pluck().get(scope, key) as
+        | string
+        | undefined;
+      return row ? (JSON.parse(row) as IdempotencyRecord) : null;
+    },
+
+    async nextSequence(name) {
+      return Number(
+        sql(`INSERT INTO sequences (name, value) VALUES (?, 1)
+          ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`)
+          .pluck()
+          .get(name),
+      );
+    },
+
+    async putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]) {
+      sql(`INSERT INTO directory (kind, id, data) VALUES (?, ?, ?)
+        ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data`).run(kind, record.id, json(record));
+    },
+
+    async getRecord<K extends DirectoryKind>(kind: K, id: string) {
+      const row = sql('SELECT data FROM directory WHERE kind = ? AND id = ?').pluck().get(kind, id) as
+        | string
+        | undefined;
+      return row ? (JSON.parse(row) as DirectoryRecords[K]) : null;
+    },
+
+    async listRecords<K extends DirectoryKind>(kind: K) {
+      const rows = sql('SELECT data FROM directory WHERE kind = ? ORDER BY id').pluck().all(kind) as string[];
+      return rows.map((row) => JSON.parse(row) as DirectoryRecords[K]);
+    },
+  };
+  return adapter;
+}
