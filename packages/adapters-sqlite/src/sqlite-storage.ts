@@ -8,7 +8,6 @@ import {
   encodeCursor,
   type IdempotencyRecord,
   isWellFormed,
-  type Page,
   type SlaCandidateQuery,
   type StorageAdapter,
   type ThreadEntry,
@@ -20,7 +19,7 @@ import {
   type TicketSearchQuery,
 } from '@ticketkit/core';
 import Database from 'better-sqlite3';
-import { type MigrationResult, migrate } from './migrations/migrate.js';
+import { migrate } from './migrations/migrate.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
@@ -128,7 +127,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     }
     return statement;
   };
-  let migrated: MigrationResult | undefined;
+  let migrated = false;
 
   const writeChangeSet = db.transaction((changes: ChangeSet) => {
     const { ticket } = changes.ticket;
@@ -221,7 +220,10 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     database: db,
 
     async init() {
-      migrated ??= migrate(db);
+      if (!migrated) {
+        migrate(db);
+        migrated = true;
+      }
       // Lets SQLite refresh statistics it finds stale; cheap when nothing changed.
       db.pragma('optimize=0x10002');
     },
