@@ -112,6 +112,8 @@ CREATE TABLE ticket_counts (
   n INTEGER NOT NULL,
   PRIMARY KEY (department_id, status, sla_state, assignee_id, team_id)
 ) STRICT, WITHOUT ROWID;
+-- Admins count across departments: by status first.
+CREATE INDEX ticket_counts_status ON ticket_counts (status, sla_state, assignee_id, team_id, n);
 
 CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets BEGIN
   INSERT INTO ticket_counts VALUES (
