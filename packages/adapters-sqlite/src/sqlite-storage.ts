@@ -104,14 +104,14 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       issues: [{ path: ['filename'], message: 'give a filename or a database, not both or neither' }],
     });
   }
-  const owned = options.database === undefined;
-  const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
   const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new TicketkitError('VALIDATION_FAILED', "sqliteStorage: synchronous must be 'NORMAL' or 'FULL'", {
       issues: [{ path: ['synchronous'], message: "must be 'NORMAL' or 'FULL'" }],
     });
   }
+  const owned = options.database === undefined;
+  const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
   // The busy timeout first: switching a new file to WAL needs a lock another process may hold.
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5_000))}`);
   db.pragma('journal_mode = WAL');

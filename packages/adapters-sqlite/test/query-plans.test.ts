@@ -30,7 +30,12 @@ beforeAll(async () => {
   for (const id of ['help', 'l2', 'billing']) await desk.departments.upsert({ id, name: id });
   await desk.agents.upsert({ id: 'admin', name: 'Admin', email: 'admin@bank.test', role: 'admin' });
   await desk.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
-  await desk.agents.upsert({ id: 'multi', name: 'Multi', email: 'multi@bank.test', departmentIds: ['help', 'l2', 'billing'] });
+  await desk.agents.upsert({
+    id: 'multi',
+    name: 'Multi',
+    email: 'multi@bank.test',
+    departmentIds: ['help', 'l2', 'billing'],
+  });
   for (let index = 0; index < 300; index++) {
     clock.advance('1m');
     const ticket = await desk.tickets.open(
@@ -77,7 +82,8 @@ function expectIndexedWithoutSort(executions: Execution[], label: string) {
     if (process.env.SHOW_PLANS) console.log(label, '=>', text);
     expect(text, `${label}: ${execution.sql}`).not.toMatch(/TEMP B-TREE/);
     expect(text, `${label}: ${execution.sql}`).not.toMatch(/SCAN tickets(?! USING)/);
-    if (/FROM tickets/.test(execution.sql)) expect(text, label).toMatch(/(SEARCH|SCAN) tickets USING (COVERING )?INDEX/);
+    if (/FROM tickets/.test(execution.sql))
+      expect(text, label).toMatch(/(SEARCH|SCAN) tickets USING (COVERING )?INDEX/);
   }
 }
 
@@ -111,8 +117,8 @@ test("a customer's own tickets read the requester index", async () => {
 });
 
 test('the SLA candidate batch reads the due-time index', async () => {
-  const executions = await statementsOf(() =>
-    storage.listSlaCandidates?.({ dueBefore: '2026-03-03T00:00:00.000Z', limit: 100 }) ?? Promise.resolve([]),
+  const executions = await statementsOf(
+    () => storage.listSlaCandidates?.({ dueBefore: '2026-03-03T00:00:00.000Z', limit: 100 }) ?? Promise.resolve([]),
   );
   expectIndexedWithoutSort(executions, 'SLA candidates');
   expect(plan(executions[0] as Execution).join(' ')).toMatch(/tickets_sla_due/);
