@@ -8,6 +8,8 @@ import {
   encodeCursor,
   type IdempotencyRecord,
   isWellFormed,
+  type OutboxMessage,
+  type Page,
   type SlaCandidateQuery,
   type StorageAdapter,
   type ThreadEntry,
@@ -44,12 +46,25 @@ export interface SqliteStorageOptions {
    * @default 5000
    */
   busyTimeout?: number;
+  /**
+   * Search ranks the most recent this many matching thread entries (bm25,
+   * subject and number weighted three times), which keeps a search for a
+   * common word as fast as one for a rare word at any size.
+   * @default 2000
+   */
+  searchWindow?: number;
 }
 
 /** The SQLite adapter: a `StorageAdapter`, plus maintenance for the host. */
 export interface SqliteStorage extends StorageAdapter {
   /** The connection, for backups, inspection and your own tables. */
   readonly database: SqliteDatabase;
+  /** Counts from the per-cell count table (always present here). */
+  countTickets(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>>;
+  /** Ranked FTS5 search (always present here). */
+  searchTickets(query: TicketSearchQuery): Promise<Page<Ticket>>;
+  /** The SLA sweep's batch, from the due-time index (always present here). */
+  listSlaCandidates(query: SlaCandidateQuery): Promise<Ticket[]>;
   /** The schema version of the file (after `init`). */
   schemaVersion(): number;
   /** Refreshes the query planner's statistics (`ANALYZE`); run it after a bulk load. */
@@ -59,6 +74,16 @@ export interface SqliteStorage extends StorageAdapter {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/** What a row of the ticket log holds: a thread entry (without its body, which has a column), a change's audit event and outbox message — each when there is one. */
+export interface LogData {
+  /** The thread entry (`entry` rows). */
+  entry?: Omit<ThreadEntry, 'body'>;
+  /** The audit event of the change the row records. */
+  audit?: AuditEvent;
+  /** The outbox message of the change the row records. */
+  outbox?: OutboxMessage;
+}
 const ms = (iso: string) => Date.parse(iso);
 
 /** SQLite text is UTF-8: a lone surrogate would come back as U+FFFD, so it is refused instead. */
@@ -73,6 +98,39 @@ function checkText(value: string, field: string): string {
     );
   }
   return value;
+}
+
+// The ticket columns queries filter and sort on; the ticket itself is the JSON in `data`.
+const COLUMN_NAMES = [
+  'number',
+  'status',
+  'department_id',
+  'team_id',
+  'assignee_id',
+  'sla_state',
+  'requester_email',
+  'subject',
+  'created_at',
+  'next_sla_check_at',
+] as const;
+type ColumnName = (typeof COLUMN_NAMES)[number];
+
+const INSERT_TICKET = `INSERT INTO tickets (id, ${COLUMN_NAMES.join(', ')}, version, data)
+  VALUES (?, ${COLUMN_NAMES.map(() => '?').join(', ')}, ?, ?)`;
+
+function ticketColumns(ticket: Ticket): Record<ColumnName, string | number | null> {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    department_id: ticket.departmentId,
+    team_id: ticket.teamId,
+    assignee_id: ticket.assigneeId,
+    sla_state: ticket.slaState,
+    requester_email: ticket.requester.email,
+    subject: checkText(ticket.subject, 'ticket.subject'),
+    created_at: ms(ticket.createdAt),
+    next_sla_check_at: ticket.nextSlaCheckAt === null ? null : ms(ticket.nextSlaCheckAt),
+  };
 }
 
 function toConflict(error: unknown): unknown {
@@ -110,6 +168,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       issues: [{ path: ['synchronous'], message: "must be 'NORMAL' or 'FULL'" }],
     });
   }
+  const searchWindow = Math.max(1, Math.trunc(options.searchWindow ?? 2_000));
   const owned = options.database === undefined;
   const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
   // The busy timeout first: switching a new file to WAL needs a lock another process may hold.
@@ -117,6 +176,8 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
+  // Statement journals and sorts in memory rather than in temp files.
+  db.pragma('temp_store = MEMORY');
 
   const statements = new Map<string, SqliteStatement>();
   const sql = (source: string) => {
@@ -131,35 +192,29 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
 
   const writeChangeSet = db.transaction((changes: ChangeSet) => {
     const { ticket } = changes.ticket;
-    const columns = [
-      ticket.number,
-      ticket.status,
-      ticket.departmentId,
-      ticket.teamId,
-      ticket.assigneeId,
-      ticket.slaState,
-      ticket.requester.email,
-      checkText(ticket.subject, 'ticket.subject'),
-      ms(ticket.createdAt),
-      ticket.nextSlaCheckAt === null ? null : ms(ticket.nextSlaCheckAt),
-      ticket.version,
-      json(ticket),
-    ];
     let seq: number;
     if (changes.ticket.kind === 'insert') {
+      const values = ticketColumns(ticket);
       seq = Number(
-        sql(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state, requester_email,
-          subject, created_at, next_sla_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          ticket.id,
-          ...columns,
-        ).lastInsertRowid,
+        sql(INSERT_TICKET).run(ticket.id, ...COLUMN_NAMES.map((name) => values[name]), ticket.version, json(ticket))
+          .lastInsertRowid,
       );
     } else {
-      const updated = sql(`UPDATE tickets SET number = ?, status = ?, department_id = ?, team_id = ?, assignee_id = ?,
-          sla_state = ?, requester_email = ?, subject = ?, created_at = ?, next_sla_check_at = ?, version = ?, data = ?
-          WHERE id = ? AND version = ? RETURNING seq`).get(...columns, ticket.id, changes.ticket.expectedVersion) as
-        | { seq: number }
-        | undefined;
+      // Only the columns that changed: an unchanged column in SET would still rewrite every index that holds it.
+      const values = ticketColumns(ticket);
+      const before = changes.ticket.previous ? ticketColumns(changes.ticket.previous) : undefined;
+      const changed = COLUMN_NAMES.filter((name) => before === undefined || before[name] !== values[name]);
+      const params = [...changed.map((name) => values[name]), ticket.version, json(ticket)];
+      // The command read the ticket just before: its row id is known, and the UPDATE goes straight to the row.
+      const known = rowIds.get(ticket.id);
+      const updated =
+        known === undefined
+          ? (updateStatement(changed, 'id').get(...params, ticket.id, changes.ticket.expectedVersion) as
+              | { seq: number }
+              | undefined)
+          : updateStatement(changed, 'seq').run(...params, known, changes.ticket.expectedVersion).changes === 1
+            ? { seq: known }
+            : undefined;
       if (!updated) {
         const stored = sql('SELECT version FROM tickets WHERE id = ?').pluck().get(ticket.id) as number | undefined;
         if (stored === undefined) throw new Error(`Cannot update ticket ${ticket.id}: it does not exist`);
@@ -170,23 +225,41 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       }
       seq = updated.seq;
     }
-    const insertEntry = sql('INSERT INTO thread (id, ticket_seq, body, data) VALUES (?, ?, ?, ?)');
-    changes.thread.forEach((entry, index) => {
-      if (entry.ticketId !== ticket.id) throw new Error(`Thread entry ${entry.id} belongs to another ticket`);
-      const { body, ...rest } = entry;
-      insertEntry.run(entry.id, seq, checkText(body, `thread.${index}.body`), json(rest));
-    });
-    const insertAudit = sql('INSERT INTO audit (id, ticket_seq, data) VALUES (?, ?, ?)');
-    for (const event of changes.audit) {
-      if (event.ticketId !== ticket.id) throw new Error(`Audit event ${event.id} belongs to another ticket`);
-      insertAudit.run(event.id, seq, json(event));
-    }
-    const insertOutbox = sql(
-      'INSERT INTO outbox (id, ticket_seq, status, next_attempt_at, data) VALUES (?, ?, ?, ?, ?)',
+    // One log row per thread entry; the change's audit event and outbox message ride in the last one
+    // (or in a row of their own when the change writes no entry). See the ticket_log schema.
+    const insertLog = sql(
+      'INSERT INTO ticket_log (id, ticket_seq, kind, body, status, due_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const message of changes.outbox ?? []) {
-      if (message.ticketId !== ticket.id) throw new Error(`Outbox message ${message.id} belongs to another ticket`);
-      insertOutbox.run(message.id, seq, message.status, ms(message.nextAttemptAt), json(message));
+    for (const record of [...changes.thread, ...changes.audit, ...(changes.outbox ?? [])]) {
+      if (record.ticketId !== ticket.id) throw new Error(`${record.id} belongs to another ticket than ${ticket.id}`);
+    }
+    const audit = [...changes.audit];
+    const outbox = [...(changes.outbox ?? [])];
+    const change = (): LogData => ({ audit: audit.shift(), outbox: outbox.shift() });
+    changes.thread.forEach((entry, index) => {
+      const { body, ...rest } = entry;
+      const rides = index === changes.thread.length - 1 ? change() : {};
+      insertLog.run(
+        entry.id,
+        seq,
+        'entry',
+        checkText(body, `thread.${index}.body`),
+        rides.outbox?.status ?? null,
+        rides.outbox ? ms(rides.outbox.nextAttemptAt) : null,
+        json({ entry: rest, ...rides }),
+      );
+    });
+    while (audit.length > 0 || outbox.length > 0) {
+      const rides = change();
+      insertLog.run(
+        rides.audit?.id ?? rides.outbox?.id,
+        seq,
+        'change',
+        null,
+        rides.outbox?.status ?? null,
+        rides.outbox ? ms(rides.outbox.nextAttemptAt) : null,
+        json(rides),
+      );
     }
     if (changes.idempotency) {
       const record = changes.idempotency;
@@ -198,6 +271,31 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       );
     }
   });
+
+  // One UPDATE per set of changed columns, compiled once: a reply changes none of them.
+  const updates = new Map<string, SqliteStatement>();
+  function updateStatement(changed: readonly ColumnName[], by: 'id' | 'seq'): SqliteStatement {
+    const key = `${by}:${changed.join(',')}`;
+    let statement = updates.get(key);
+    if (!statement) {
+      const assignments = [...changed, 'version', 'data'].map((name) => `${name} = ?`).join(', ');
+      statement = db.prepare(
+        by === 'seq'
+          ? `UPDATE tickets SET ${assignments} WHERE seq = ? AND version = ?`
+          : `UPDATE tickets SET ${assignments} WHERE id = ? AND version = ? RETURNING seq`,
+      );
+      updates.set(key, statement);
+    }
+    return statement;
+  }
+
+  // Row ids of recently read tickets, so a command's UPDATE needs no index lookup (bounded: oldest out first).
+  const rowIds = new Map<string, number>();
+  const rememberRowId = (id: string, seq: number) => {
+    rowIds.delete(id);
+    rowIds.set(id, seq);
+    if (rowIds.size > 10_000) rowIds.delete(rowIds.keys().next().value as string);
+  };
 
   const readTicket = (row: unknown) => JSON.parse((row as { data: string }).data) as Ticket;
 
@@ -255,11 +353,14 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async getTicket(lookup: TicketLookup) {
-      const row =
+      const row = (
         'id' in lookup
-          ? sql('SELECT data FROM tickets WHERE id = ?').get(lookup.id)
-          : sql('SELECT data FROM tickets WHERE number = ?').get(lookup.number);
-      return row ? readTicket(row) : null;
+          ? sql('SELECT seq, id, data FROM tickets WHERE id = ?').get(lookup.id)
+          : sql('SELECT seq, id, data FROM tickets WHERE number = ?').get(lookup.number)
+      ) as { seq: number; id: string; data: string } | undefined;
+      if (!row) return null;
+      rememberRowId(row.id, row.seq);
+      return readTicket(row);
     },
 
     async listTickets(query) {
@@ -307,7 +408,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       const match = query.terms.map((term) => `"${term.replace(/"/g, '""')}"*`).join(' ');
       const scan = scanFor(query.filter);
       const departments = query.filter.departmentIds;
-      // The scan's conditions name ticket columns only; none of them exists in `thread`, so they need no prefix.
+      // The scan's conditions name ticket columns, none of which `thread` has: they need no table prefix.
       const where = [...scan.where];
       const params = [...scan.params];
       if (departments) {
@@ -315,17 +416,20 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         params.push(...departments);
       }
       const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
-      // bm25() only works on the full-text table itself: rank the matching entries first, then group per ticket.
-      const rows = sql(`WITH m AS MATERIALIZED (
-          SELECT rowid, bm25(thread_search, 3.0, 3.0, 1.0) AS score FROM thread_search WHERE thread_search MATCH ?
+      // Rank within a window of the most recent matching entries: FTS5 walks its matches newest
+      // first and stops at the window, so a word in half a million tickets costs what a rare word does.
+      const rows = sql(`WITH recent AS MATERIALIZED (
+          SELECT th.ticket_seq AS ticket_seq, bm25(thread_search, 3.0, 3.0, 1.0) AS score
+          FROM thread_search
+          JOIN ticket_log th ON th.seq = thread_search.rowid
+          JOIN tickets t ON t.seq = th.ticket_seq
+          WHERE thread_search MATCH ? ${where.length ? `AND ${where.join(' AND ')}` : ''}
+          ORDER BY thread_search.rowid DESC
+          LIMIT ${searchWindow}
         )
-        SELECT t.data, min(m.score) AS score
-        FROM m
-        JOIN thread th ON th.seq = m.rowid
-        JOIN tickets t ON t.seq = th.ticket_seq
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY t.seq
-        ORDER BY score, t.created_at DESC, t.id DESC
+        SELECT t.data FROM (SELECT ticket_seq, min(score) AS score FROM recent GROUP BY ticket_seq) ranked
+        JOIN tickets t ON t.seq = ranked.ticket_seq
+        ORDER BY ranked.score, t.created_at DESC, t.id DESC
         LIMIT ? OFFSET ?`).all(match, ...params, query.limit + 1, offset) as { data: string }[];
       return {
         items: rows.slice(0, query.limit).map(readTicket),
@@ -340,17 +444,17 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async listThread(ticketId) {
-      const rows = sql(`SELECT th.body, th.data FROM thread th JOIN tickets t ON t.seq = th.ticket_seq
-        WHERE t.id = ? ORDER BY th.seq`).all(ticketId) as { body: string; data: string }[];
-      return rows.map((row) => ({ ...JSON.parse(row.data), body: row.body }) as ThreadEntry);
+      const rows = sql(`SELECT log.body, log.data FROM ticket_log log JOIN tickets t ON t.seq = log.ticket_seq
+        WHERE t.id = ? AND log.kind = 'entry' ORDER BY log.seq`).all(ticketId) as { body: string; data: string }[];
+      return rows.map((row) => ({ ...(JSON.parse(row.data) as LogData).entry, body: row.body }) as ThreadEntry);
     },
 
     async listAudit(ticketId) {
-      const rows = sql(`SELECT a.data FROM audit a JOIN tickets t ON t.seq = a.ticket_seq
-        WHERE t.id = ? ORDER BY a.seq`)
+      const rows = sql(`SELECT log.data FROM ticket_log log JOIN tickets t ON t.seq = log.ticket_seq
+        WHERE t.id = ? ORDER BY log.seq`)
         .pluck()
         .all(ticketId) as string[];
-      return rows.map((row) => JSON.parse(row) as AuditEvent);
+      return rows.flatMap((row) => (JSON.parse(row) as LogData).audit ?? []);
     },
 
     async getIdempotencyRecord(scope, key) {

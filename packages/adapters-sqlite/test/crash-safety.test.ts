@@ -47,7 +47,7 @@ test(`every acknowledged ticket survives ${KILLS} SIGKILLs`, { timeout: 240_000 
     try {
       expect(db.pragma('integrity_check', { simple: true }), `round ${round}`).toBe('ok');
       const entriesOf = db.prepare(
-        'SELECT count(*) FROM thread WHERE ticket_seq = (SELECT seq FROM tickets WHERE number = ?)',
+        "SELECT count(*) FROM ticket_log WHERE kind = 'entry' AND ticket_seq = (SELECT seq FROM tickets WHERE number = ?)",
       );
       const missing = [...acknowledged].filter(([number, entries]) => Number(entriesOf.pluck().get(number)) < entries);
       expect(missing, `round ${round}: acknowledged but lost`).toEqual([]);

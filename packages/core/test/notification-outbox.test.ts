@@ -1,24 +1,32 @@
 import { expect, test } from 'vitest';
-import type { Notifier, OutboxMessage } from '../src/index.js';
+import type { Notifier, OutboxMessage, PlannedNotification } from '../src/index.js';
 import { actors, createTestDesk } from './support/test-desk.js';
 
 const email: Notifier = { id: 'email', send: async () => {} };
+// A chat notifier that only takes staff alerts.
 const chat: Notifier = { id: 'chat', types: ['ticket.new_alert', 'ticket.message_alert'], send: async () => {} };
 
+const audience = ({ audience: to }: PlannedNotification, excludeAgentId: string | null) => {
+  const who =
+    to.kind === 'requester'
+      ? 'requester'
+      : to.kind === 'department'
+        ? `department ${to.departmentId}`
+        : `holders ${[to.assigneeId && `agent ${to.assigneeId}`, to.teamId && `team ${to.teamId}`, `department ${to.departmentId}`].filter(Boolean).join(' / ')}`;
+  return excludeAgentId ? `${who} but ${excludeAgentId}` : who;
+};
 const summary = (messages: Iterable<OutboxMessage>) =>
-  [...messages].map((message) => `${message.notifierId} ${message.type} → ${message.recipient.email}`);
+  [...messages].flatMap((message) =>
+    message.notifications.map(
+      (notification) => `${notification.type} → ${audience(notification, message.excludeAgentId)}`,
+    ),
+  );
 
 test('every change writes its notifications to the outbox, in the same change set', async () => {
   const { desk, storage, open } = await createTestDesk({ notifiers: [email, chat] });
   const outbox = () => summary(storage.state.outbox.values());
   const ticket = await open();
-  expect(outbox()).toEqual([
-    'email ticket.auto_response → ken@example.com',
-    'email ticket.new_alert → ann@bank.test',
-    'email ticket.new_alert → bob@bank.test',
-    'chat ticket.new_alert → ann@bank.test',
-    'chat ticket.new_alert → bob@bank.test',
-  ]);
+  expect(outbox()).toEqual(['ticket.auto_response → requester', 'ticket.new_alert → department help']);
   storage.state.outbox.clear();
 
   await desk.tickets.assign(ticket.id, { agentId: 'ann' }, { actor: actors.bob });
@@ -29,19 +37,24 @@ test('every change writes its notifications to the outbox, in the same change se
   await desk.tickets.resolve(ticket.id, { resolutionNote: 'done', body: 'Fixed!' }, { actor: actors.ann });
   await desk.tickets.confirmResolution(ticket.id, { rating: 5 }, { actor: actors.ken });
   expect(outbox()).toEqual([
-    'email ticket.assigned_alert → ann@bank.test',
-    'email ticket.reply_notice → ken@example.com',
-    'email ticket.message_alert → ann@bank.test',
-    'chat ticket.message_alert → ann@bank.test',
-    'email ticket.resolved_notice → ken@example.com',
+    'ticket.assigned_alert → holders agent ann / department help but bob',
+    'ticket.reply_notice → requester but ann',
+    'ticket.message_alert → holders agent ann / department help',
+    'ticket.resolved_notice → requester but ann',
   ]);
-  const resolved = [...storage.state.outbox.values()].find((message) => message.type === 'ticket.resolved_notice');
+  const resolved = [...storage.state.outbox.values()].find((message) =>
+    message.notifications.some((notification) => notification.type === 'ticket.resolved_notice'),
+  );
   expect(resolved).toMatchObject({
     status: 'pending',
     attempts: 0,
     lastError: null,
-    data: { body: 'Fixed!', actor: 'Ann' },
+    ticketId: ticket.id,
+    excludeAgentId: 'ann',
+    notifications: [{ type: 'ticket.resolved_notice', data: { entryId: expect.any(String), actor: 'Ann' } }],
   });
+  // One outbox message per change, however many notifications it carries.
+  expect(storage.state.outbox.size).toBe(4);
   storage.state.outbox.clear();
 
   const other = await open();
@@ -54,16 +67,20 @@ test('every change writes its notifications to the outbox, in the same change se
   await desk.tickets.resolve(other.id, { resolutionNote: 'done' }, { actor: actors.winston });
   await desk.tickets.close(other.id, { force: true }, { actor: actors.root });
   expect(outbox()).toEqual([
-    'email ticket.transfer_alert → winston@bank.test',
-    'email ticket.resolved_notice → ken@example.com',
-    'email ticket.closed_notice → ken@example.com',
+    'ticket.transfer_alert → holders agent winston / department l2 but root',
+    'ticket.resolved_notice → requester but winston',
+    'ticket.closed_notice → requester but root',
   ]);
 });
 
 test('notification types can be switched off, and nothing is written without notifiers', async () => {
   const quiet = await createTestDesk({ notifiers: [email], notifications: { 'ticket.new_alert': false } });
   await quiet.open();
-  expect(summary(quiet.storage.state.outbox.values())).toEqual(['email ticket.auto_response → ken@example.com']);
+  expect(summary(quiet.storage.state.outbox.values())).toEqual(['ticket.auto_response → requester']);
+  // A type no notifier takes is not written either.
+  const chatOnly = await createTestDesk({ notifiers: [chat] });
+  await chatOnly.open();
+  expect(summary(chatOnly.storage.state.outbox.values())).toEqual(['ticket.new_alert → department help']);
   const none = await createTestDesk();
   await none.open();
   expect(none.storage.state.outbox.size).toBe(0);

@@ -6,9 +6,10 @@ const WORK = "status IN ('open', 'in_progress')";
 const ACTIVE = "status IN ('open', 'in_progress', 'awaiting_customer')";
 
 /**
- * The first schema: tickets with their queue indexes, the thread with its
- * full-text index, audit events, the outbox, idempotency keys, counters, the
- * directory, and a per-queue count table kept by triggers.
+ * The first schema: tickets with their queue indexes; the ticket log
+ * (thread entries, audit events, outbox messages) with a full-text index of
+ * the entries; idempotency keys, counters, the directory, and a per-queue
+ * count table kept by triggers.
  *
  * Every table stores the record as JSON (`data`) — the source of truth, read
  * back exactly — plus the columns queries filter and sort on.
@@ -53,33 +54,26 @@ CREATE INDEX tickets_department_overdue ON tickets (department_id, created_at, i
 CREATE INDEX tickets_requester ON tickets (requester_email, created_at, id);
 CREATE INDEX tickets_sla_due ON tickets (next_sla_check_at, id) WHERE next_sla_check_at IS NOT NULL;
 
-CREATE TABLE thread (
+-- Everything written about a ticket, in commit order, in one append-only table. Every committed
+-- change is recorded once: in the row of its last thread entry, or, when it writes no entry, in a row
+-- of its own (kind 'change'). The row's JSON holds the entry, the change's audit event and its
+-- outbox message, each when there is one. A reply thus writes one row, as a hand-written help desk
+-- would; measured, a separate row for the audit event and the outbox cost a command 25 to 35 µs.
+CREATE TABLE ticket_log (
   seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   ticket_seq INTEGER NOT NULL REFERENCES tickets (seq),
-  body TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('entry', 'change')),
+  body TEXT,
+  status TEXT,
+  due_at INTEGER,
   data TEXT NOT NULL
 ) STRICT;
-CREATE INDEX thread_ticket ON thread (ticket_seq, seq);
-
-CREATE TABLE audit (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  ticket_seq INTEGER NOT NULL REFERENCES tickets (seq),
-  data TEXT NOT NULL
-) STRICT;
-CREATE INDEX audit_ticket ON audit (ticket_seq, seq);
-
-CREATE TABLE outbox (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  ticket_seq INTEGER NOT NULL REFERENCES tickets (seq),
-  status TEXT NOT NULL,
-  next_attempt_at INTEGER NOT NULL,
-  data TEXT NOT NULL
-) STRICT;
-CREATE INDEX outbox_ticket ON outbox (ticket_seq, seq);
-CREATE INDEX outbox_due ON outbox (next_attempt_at, seq) WHERE status = 'pending';
+CREATE INDEX ticket_log_ticket ON ticket_log (ticket_seq, seq);
+-- Thread entry ids are unique (a change row carries its audit event's id).
+CREATE UNIQUE INDEX ticket_log_entry_id ON ticket_log (id) WHERE kind = 'entry';
+-- The outbox: log rows whose message is still pending, in the order they are due.
+CREATE INDEX ticket_log_outbox_due ON ticket_log (due_at, seq) WHERE status = 'pending';
 
 CREATE TABLE idempotency_keys (
   scope TEXT NOT NULL,
@@ -135,21 +129,21 @@ END;
 
 -- Full-text search: one document per thread entry, holding the ticket's subject and number with the
 -- entry's body, so "password expired" finds a ticket titled "Password reset" whose message says
--- "the link expired". Contentless: the text lives in the thread table only.
+-- "the link expired". Contentless: the text lives in the log only.
 CREATE VIRTUAL TABLE thread_search USING fts5 (
   subject, number, body,
   content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER thread_search_insert AFTER INSERT ON thread BEGIN
+CREATE TRIGGER thread_search_insert AFTER INSERT ON ticket_log WHEN NEW.kind = 'entry' BEGIN
   INSERT INTO thread_search (rowid, subject, number, body)
   SELECT NEW.seq, subject, number, NEW.body FROM tickets WHERE seq = NEW.ticket_seq;
 END;
 
 CREATE TRIGGER tickets_search_subject AFTER UPDATE OF subject ON tickets WHEN OLD.subject IS NOT NEW.subject BEGIN
-  DELETE FROM thread_search WHERE rowid IN (SELECT seq FROM thread WHERE ticket_seq = NEW.seq);
+  DELETE FROM thread_search WHERE rowid IN (SELECT seq FROM ticket_log WHERE ticket_seq = NEW.seq AND kind = 'entry');
   INSERT INTO thread_search (rowid, subject, number, body)
-  SELECT seq, NEW.subject, NEW.number, body FROM thread WHERE ticket_seq = NEW.seq;
+  SELECT seq, NEW.subject, NEW.number, body FROM ticket_log WHERE ticket_seq = NEW.seq AND kind = 'entry';
 END;
 `,
 };

@@ -22,6 +22,15 @@ export function tempDirectory(prefix = 'ticketkit-sqlite-') {
 export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): void; raw: Database.Database } {
   const raw = new Database(filename, { readonly: true, fileMustExist: true });
   const parse = <T>(text: string) => JSON.parse(text) as T;
+  // A log row holds an entry, an audit event and an outbox message, each when there is one.
+  type LogRow = { entry?: unknown; audit?: AuditEvent; outbox?: OutboxMessage };
+  const logRows = async (ticketId: string) =>
+    (
+      raw
+        .prepare('SELECT data FROM ticket_log WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq')
+        .pluck()
+        .all(ticketId) as string[]
+    ).map((row) => parse<LogRow>(row));
   return {
     raw,
     close: () => raw.close(),
@@ -32,24 +41,18 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
     async thread(ticketId) {
       const rows = raw
         .prepare(
-          'SELECT th.body, th.data FROM thread th WHERE th.ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY th.seq',
+          "SELECT body, data FROM ticket_log WHERE kind = 'entry' AND ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq",
         )
         .all(ticketId) as { body: string; data: string }[];
-      return rows.map((row) => ({ ...parse<Omit<ThreadEntry, 'body'>>(row.data), body: row.body }) as ThreadEntry);
+      return rows.map(
+        (row) => ({ ...parse<{ entry: Omit<ThreadEntry, 'body'> }>(row.data).entry, body: row.body }) as ThreadEntry,
+      );
     },
     async audit(ticketId) {
-      const rows = raw
-        .prepare('SELECT data FROM audit WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq')
-        .pluck()
-        .all(ticketId) as string[];
-      return rows.map((row) => parse<AuditEvent>(row));
+      return (await logRows(ticketId)).flatMap((row) => row.audit ?? []);
     },
     async outbox(ticketId) {
-      const rows = raw
-        .prepare('SELECT data FROM outbox WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq')
-        .pluck()
-        .all(ticketId) as string[];
-      return rows.map((row) => parse<OutboxMessage>(row));
+      return (await logRows(ticketId)).flatMap((row) => row.outbox ?? []);
     },
     async idempotency(scope, key) {
       const row = raw
@@ -59,13 +62,15 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
       return row ? parse<IdempotencyRecord>(row) : null;
     },
     async counts() {
-      const count = (table: string) => Number(raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+      const count = (sql: string) => Number(raw.prepare(sql).pluck().get());
+      const log = (json: string) =>
+        count(`SELECT count(*) FROM ticket_log WHERE json_extract(data, '$.${json}') IS NOT NULL`);
       return {
-        tickets: count('tickets'),
-        thread: count('thread'),
-        audit: count('audit'),
-        outbox: count('outbox'),
-        idempotency: count('idempotency_keys'),
+        tickets: count('SELECT count(*) FROM tickets'),
+        thread: log('entry'),
+        audit: log('audit'),
+        outbox: log('outbox'),
+        idempotency: count('SELECT count(*) FROM idempotency_keys'),
       };
     },
   };

@@ -1,3 +1,4 @@
+import { createDirectoryCache } from '../directory/directory-cache.js';
 import { createDirectoryApi } from '../directory/directory-service.js';
 import { validationError } from '../errors/ticketkit-error.js';
 import { createEventBus } from '../events/event-bus.js';
@@ -75,6 +76,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
 
   const desk: DeskContext = {
     storage,
+    directory: createDirectoryCache(storage, settings.directoryCacheTtlMs),
     lifecycle: createLifecycle({ requireConfirmation: settings.requireConfirmation }),
     clock: options.clock ?? systemClock,
     bus: createEventBus((error, { event }) => logger.error(`listener of ${event} failed`, { error })),

@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { DirectoryReader } from '../directory/directory-cache.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../sdk/logger.js';
@@ -13,6 +14,8 @@ import type { HookRegistry } from './hooks.js';
 export interface DeskContext {
   /** The storage adapter, wrapped. */
   storage: StorageGateway;
+  /** Directory reads for commands, briefly cached. */
+  directory: DirectoryReader;
   /** The lifecycle statechart with the desk's settings. */
   lifecycle: Lifecycle;
   /** Where the time comes from. */

@@ -97,6 +97,14 @@ export interface HelpDeskOptions<TFields = Record<string, unknown>> {
    * @default console
    */
   logger?: Logger;
+  /**
+   * How long commands may reuse a directory record (the acting agent, a
+   * department, a plan) they read. Changes made through this desk apply at
+   * once; changes made by another process within this time. `'0s'` reads
+   * storage every time.
+   * @default '1s'
+   */
+  directoryCacheTtl?: Duration;
   /** Optimistic-concurrency retries. */
   concurrency?: {
     /**
@@ -123,6 +131,8 @@ export interface DeskSettings {
   maxAttempts: number;
   /** See {@link HelpDeskOptions.notifications}. */
   notifications: Partial<Record<NotificationType, boolean>>;
+  /** See {@link HelpDeskOptions.directoryCacheTtl}, in milliseconds. */
+  directoryCacheTtlMs: number;
 }
 
 const settingsSchema = z.object({
@@ -141,6 +151,7 @@ const settingsSchema = z.object({
     })
     .default({ requireConfirmation: true, autoCloseAfter: '7d', reopenWindow: '30d', customStatuses: [] }),
   intake: z.strictObject({ defaultDepartmentId: recordIdSchema.optional() }).default({}),
+  directoryCacheTtl: durationSchema.default('1s'),
   notifications: z
     .strictObject(Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, z.boolean().optional()])))
     .default({}),
@@ -151,18 +162,19 @@ const settingsSchema = z.object({
 
 /** Checks the plain-data options and applies defaults; throws `VALIDATION_FAILED` naming the option. */
 export function resolveSettings(
-  options: Pick<HelpDeskOptions, 'lifecycle' | 'intake' | 'concurrency' | 'notifications'>,
+  options: Pick<HelpDeskOptions, 'lifecycle' | 'intake' | 'concurrency' | 'notifications' | 'directoryCacheTtl'>,
 ): DeskSettings {
   const result = settingsSchema.safeParse({
     lifecycle: options.lifecycle,
     intake: options.intake,
     concurrency: options.concurrency,
     notifications: options.notifications,
+    directoryCacheTtl: options.directoryCacheTtl,
   });
   if (!result.success) {
     throw validationError(toValidationIssues(result.error.issues), 'createHelpDesk options');
   }
-  const { lifecycle, intake, concurrency, notifications } = result.data;
+  const { lifecycle, intake, concurrency, notifications, directoryCacheTtl } = result.data;
   return {
     requireConfirmation: lifecycle.requireConfirmation,
     autoCloseAfterMs: lifecycle.autoCloseAfter === null ? null : (parseDuration(lifecycle.autoCloseAfter) ?? null),
@@ -171,5 +183,6 @@ export function resolveSettings(
     defaultDepartmentId: intake.defaultDepartmentId ?? null,
     maxAttempts: concurrency.maxAttempts,
     notifications: notifications as Partial<Record<NotificationType, boolean>>,
+    directoryCacheTtlMs: parseDuration(directoryCacheTtl) ?? 0,
   };
 }

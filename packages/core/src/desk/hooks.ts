@@ -24,6 +24,10 @@ export interface HookRegistry {
   ): Promise<CommandInputs[C]>;
   /** Runs the after-hooks of a command; failures are logged, never thrown. */
   runAfter<C extends CommandName>(context: AfterHookContext<C>): Promise<void>;
+  /** Whether a command has before-hooks (commands skip the hook machinery when it has none). */
+  hasBefore(command: CommandName): boolean;
+  /** Whether a command has after-hooks. */
+  hasAfter(command: CommandName): boolean;
 }
 
 function reject(message: string, field?: string | readonly (string | number)[]): never {
@@ -42,6 +46,8 @@ export function createHookRegistry(logger: Logger): HookRegistry {
     after(command, hook) {
       after.set(command, [...(after.get(command) ?? []), hook as unknown as AfterHook<never>]);
     },
+    hasBefore: (command) => before.has(command),
+    hasAfter: (command) => after.has(command),
     async runBefore(command, input, context, revalidate) {
       let current = input;
       for (const hook of (before.get(command) ?? []) as unknown as BeforeHook<typeof command>[]) {
@@ -52,6 +58,7 @@ export function createHookRegistry(logger: Logger): HookRegistry {
       return current;
     },
     async runAfter(context) {
+      if (!after.has(context.command)) return;
       for (const hook of (after.get(context.command) ?? []) as unknown as AfterHook<typeof context.command>[]) {
         try {
           await hook(context);

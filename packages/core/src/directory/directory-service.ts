@@ -59,6 +59,7 @@ export function createDirectoryApi<K extends DirectoryKind, TInput>(
       const record = parseInput(schemas[kind], input, what) as DirectoryRecords[K];
       await (references[kind] as ReferenceCheck<K>)(record, desk);
       await desk.storage.putRecord(kind, record);
+      desk.directory.forget(kind);
       return record;
     },
     async get(id) {

@@ -12,6 +12,8 @@ export interface EventBus {
   once<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
   /** Delivers an event to its listeners. Never throws. */
   emit<E extends TicketkitEventName>(event: E, payload: TicketkitEvents[E]): void;
+  /** Whether anyone listens to an event: lets a command skip building payloads nobody reads. */
+  has(event: TicketkitEventName): boolean;
   /** Removes every listener. */
   clear(): void;
 }
@@ -46,6 +48,9 @@ export function createEventBus(onError: ListenerErrorHandler): EventBus {
     },
     emit(event, payload) {
       emitter.emit(event, payload);
+    },
+    has(event) {
+      return emitter.listenerCount(event) > 0;
     },
     clear() {
       emitter.removeAllListeners();

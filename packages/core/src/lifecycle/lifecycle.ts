@@ -2,6 +2,7 @@ import { initialTransition, transition } from 'xstate';
 import type { LifecycleState } from '../schemas/audit.js';
 import {
   allLifecycleEvents,
+  EVENT_FLAGS,
   type LifecycleContext,
   type LifecycleEvent,
   type LifecycleEventType,
@@ -38,12 +39,12 @@ export function stateKey(state: LifecycleState): string {
   return `${state.status}|${state.assignment}|${state.sla}`;
 }
 
+const FLAGS = EVENT_FLAGS as Partial<Record<LifecycleEventType, readonly string[]>>;
+
 function eventKey(event: LifecycleEvent): string {
-  // Flags are booleans; listing them in key order keeps the key independent of property order.
+  // Each event type has a fixed list of boolean flags; anything else on the event is not a guard input.
   let key = `${event.type}|${event.principal}`;
-  for (const name of Object.keys(event).sort()) {
-    if (name !== 'type' && name !== 'principal') key += `|${name}=${(event as Record<string, unknown>)[name]}`;
-  }
+  for (const name of FLAGS[event.type] ?? []) key += (event as unknown as Record<string, boolean>)[name] ? '|1' : '|0';
   return key;
 }
 

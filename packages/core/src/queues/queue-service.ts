@@ -36,13 +36,13 @@ export function createQueues(desk: DeskContext): QueuesApi {
         throw validationError([{ path: ['name'], message: `must be one of ${QUEUE_NAMES.join(', ')}` }], 'queue name');
       }
       const options = parseInput(listOptionsSchema, rawOptions, 'options', ['options']);
-      const who = await resolveActor(desk.storage, options.actor);
+      const who = await resolveActor(desk.directory, options.actor);
       const { filter, order } = scopedQuery(name, who);
       return desk.storage.listTickets({ filter, order, limit: options.limit, cursor: options.cursor ?? null });
     },
     async counts(rawOptions) {
       const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
-      const who = await resolveActor(desk.storage, options.actor);
+      const who = await resolveActor(desk.directory, options.actor);
       if (who.kind === 'customer') throw new TicketkitError('FORBIDDEN', 'Customers may not count queues');
       const names = QUEUE_NAMES.filter((name) => who.kind === 'agent' || name !== 'mine');
       const filters = Object.fromEntries(names.map((name) => [name, scopedQuery(name, who).filter]));

@@ -3,9 +3,11 @@ export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './me
 export {
   type ChangeSet,
   type IdempotencyRecord,
+  type NotificationAudience,
   type OutboxMessage,
   type OutboxStatus,
   type Page,
+  type PlannedNotification,
   REQUIRED_STORAGE_METHODS,
   type SlaCandidateQuery,
   type StorageAdapter,

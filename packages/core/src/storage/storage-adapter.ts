@@ -78,7 +78,13 @@ export type TicketWrite =
    * A new version of a stored ticket. Fails with `CONFLICT` (target `version`)
    * unless the stored ticket is at `expectedVersion`.
    */
-  | { kind: 'update'; ticket: Ticket; expectedVersion: number };
+  | {
+      kind: 'update';
+      ticket: Ticket;
+      expectedVersion: number;
+      /** The ticket as the command read it (at `expectedVersion`): adapters may write only what changed. */
+      previous?: Ticket;
+    };
 
 /** A remembered idempotency key and the ticket its first use created. */
 export interface IdempotencyRecord {
@@ -94,29 +100,50 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
-/** Where an outbox message stands. */
-export type OutboxStatus = 'pending' | 'delivered' | 'dead';
+/** Where an outbox message stands: `pending` until dispatched to the notifiers, `dead` when dispatch keeps failing. */
+export type OutboxStatus = 'pending' | 'dispatched' | 'dead';
 
 /**
- * A notification waiting to be delivered: written in the same change set as
- * the change it is about (the transactional outbox), delivered after commit.
+ * Who a notification is for. It is resolved to people when the message is
+ * dispatched, so the change that writes it reads nothing and a department's
+ * alert reaches the department's agents as they are then.
+ */
+export type NotificationAudience =
+  /** The ticket's customer. */
+  | { kind: 'requester' }
+  /** The active agents of a department. */
+  | { kind: 'department'; departmentId: string }
+  /** Whoever holds the ticket: its agent, else its team's members, else its department's agents. */
+  | { kind: 'holders'; departmentId: string; teamId: string | null; assigneeId: string | null };
+
+/** One notification a change calls for: its type, who it is for, and what it quotes. */
+export interface PlannedNotification {
+  /** The notification type, e.g. `ticket.reply_notice`. */
+  type: string;
+  /** Who it is for. */
+  audience: NotificationAudience;
+  /** What the notification needs besides the ticket: the message it quotes, who acted. */
+  data: Record<string, JsonValue>;
+}
+
+/**
+ * The notifications of one committed change, written in the same change set
+ * (the transactional outbox) and dispatched after commit. One message per
+ * change, whatever the number of notifications and notifiers: every row a
+ * command writes costs it time.
  */
 export interface OutboxMessage {
-  /** The notification id; the same across delivery attempts, so receivers can deduplicate. */
+  /** Unique id; deliveries derived from it carry it, so receivers can deduplicate. */
   id: string;
   /** The ticket it is about. */
   ticketId: string;
-  /** The notifier that delivers it. */
-  notifierId: string;
-  /** The notification type, e.g. `ticket.reply_notice`. */
-  type: string;
-  /** Who receives it. */
-  recipient: { email: string; name: string | null };
-  /** What the notification needs besides the ticket: the message it quotes, who acted. */
-  data: Record<string, JsonValue>;
-  /** `pending` until delivered, `dead` after the last failed attempt. */
+  /** The notifications, each with its audience. */
+  notifications: PlannedNotification[];
+  /** An agent who must not receive them (the one who acted), or `null`. */
+  excludeAgentId: string | null;
+  /** Where it stands. */
   status: OutboxStatus;
-  /** Delivery attempts so far. */
+  /** Dispatch attempts so far. */
   attempts: number;
   /** When the next attempt is due (ISO 8601). */
   nextAttemptAt: string;

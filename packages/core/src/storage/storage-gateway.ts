@@ -34,15 +34,19 @@ export function assertStorageAdapter(storage: unknown): asserts storage is Stora
   }
 }
 
-async function guard<T>(adapterId: string, operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
+function guard<T>(adapterId: string, operation: string, run: () => Promise<T>): Promise<T> {
+  const fail = (error: unknown): never => {
     if (error instanceof TicketkitError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new TicketkitError('STORAGE_FAILED', `Storage '${adapterId}' failed in ${operation}: ${reason}`, {
       cause: error,
     });
+  };
+  // Not an async function: on the hot path every storage call would pay for an extra promise.
+  try {
+    return run().then(undefined, fail);
+  } catch (error) {
+    return Promise.reject(error).then(undefined, fail);
   }
 }
 

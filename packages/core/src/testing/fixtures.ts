@@ -92,10 +92,8 @@ export function makeOutboxMessage(
   return {
     id: newId(),
     ticketId: ticket.id,
-    notifierId: 'email',
-    type: 'ticket.auto_response',
-    recipient: { email: 'customer@example.com', name: null },
-    data: { actor: 'Customer' },
+    notifications: [{ type: 'ticket.auto_response', audience: { kind: 'requester' }, data: { actor: 'Customer' } }],
+    excludeAgentId: null,
     status: 'pending',
     attempts: 0,
     nextAttemptAt: ticket.createdAt,

@@ -255,6 +255,53 @@ const cases: Record<string, Case> = {
     );
   },
 
+  async 'versions: an update moves the ticket between queues and counts'({ adapter }) {
+    const gateway = createStorageGateway(adapter);
+    const ticket = makeTicket({ status: 'open', departmentId: 'help', subject: 'Before' });
+    await insert(adapter, ticket, [makeThreadEntry(ticket, { body: 'searchable' })]);
+    const moved = {
+      ...ticket,
+      status: 'in_progress' as const,
+      departmentId: 'l2',
+      assigneeId: 'agent-9',
+      slaState: 'breached' as const,
+      subject: 'After',
+      nextSlaCheckAt: '2026-03-02T10:00:00.000Z',
+      version: 2,
+    };
+    await adapter.commit({
+      ticket: { kind: 'update', ticket: moved, expectedVersion: 1, previous: ticket },
+      thread: [],
+      audit: [],
+    });
+    const ids = async (filter: TicketFilter) => (await listAll(adapter, filter, 'oldest', 10)).map((found) => found.id);
+    assert.deepEqual(await ids({ statuses: ['open'] }), []);
+    assert.deepEqual(await ids({ statuses: ['open', 'in_progress'], departmentIds: ['l2'] }), [ticket.id]);
+    assert.deepEqual(await ids({ statuses: ['open', 'in_progress', 'awaiting_customer'], assigneeId: 'agent-9' }), [
+      ticket.id,
+    ]);
+    assert.deepEqual(await ids({ statuses: ['open', 'in_progress', 'awaiting_customer'], slaStates: ['breached'] }), [
+      ticket.id,
+    ]);
+    assert.deepEqual(await ids({ departmentIds: ['help'] }), []);
+    const counts = await gateway.countTickets({
+      help: { departmentIds: ['help'] },
+      l2: { departmentIds: ['l2'], statuses: ['in_progress'] },
+    });
+    assert.deepEqual(counts, { help: 0, l2: 1 });
+    const due = await gateway.listSlaCandidates({ dueBefore: '2026-03-02T11:00:00.000Z', limit: 10 });
+    assert.deepEqual(
+      due.map((found) => found.id),
+      [ticket.id],
+    );
+    const search = async (text: string) =>
+      (await gateway.searchTickets({ text, terms: searchTerms(text), filter: {}, limit: 10 })).items.map(
+        (found) => found.id,
+      );
+    assert.deepEqual(await search('after searchable'), [ticket.id], 'the new subject is searchable');
+    assert.deepEqual(await search('before searchable'), [], 'the old subject is not');
+  },
+
   async 'transactions: a failure in the middle of a change set leaves nothing'({ adapter, backdoor }) {
     const ticket = makeTicket();
     const first = makeThreadEntry(ticket, { body: 'first' });
@@ -395,18 +442,23 @@ const cases: Record<string, Case> = {
   async 'outbox: messages are written with their change set, in order'({ adapter, backdoor }) {
     const ticket = makeTicket();
     const messages = [
-      makeOutboxMessage(ticket, { type: 'ticket.auto_response', recipient: { email: 'ken@example.com', name: 'Ken' } }),
+      makeOutboxMessage(ticket),
       makeOutboxMessage(ticket, {
-        type: 'ticket.new_alert',
-        notifierId: 'webhook',
-        recipient: { email: 'isabella@example.com', name: null },
-        data: { body: 'Line one\nLine two — ✓', entryId: 'e-1', nested: { list: [1, 'two', null, true] } },
+        notifications: [
+          {
+            type: 'ticket.new_alert',
+            audience: { kind: 'holders', departmentId: 'help', teamId: null, assigneeId: 'agent-1' },
+            data: { body: 'Line one\nLine two — ✓', entryId: 'e-1', nested: { list: [1, 'two', null, true] } },
+          },
+          { type: 'ticket.auto_response', audience: { kind: 'requester' }, data: {} },
+        ],
+        excludeAgentId: 'agent-2',
       }),
     ];
     await adapter.commit({ ticket: { kind: 'insert', ticket }, thread: [], audit: [], outbox: messages });
     assert.deepEqual(await backdoor.outbox(ticket.id), messages);
     const next = { ...ticket, version: 2 };
-    const later = makeOutboxMessage(ticket, { type: 'ticket.reply_notice' });
+    const later = makeOutboxMessage(ticket, { status: 'dead', attempts: 5, lastError: 'mailbox full' });
     await adapter.commit({
       ticket: { kind: 'update', ticket: next, expectedVersion: 1 },
       thread: [],
@@ -433,9 +485,9 @@ const cases: Record<string, Case> = {
     await assert.rejects(
       adapter.commit({
         ticket: { kind: 'update', ticket: { ...ticket, version: 2 }, expectedVersion: 1 },
-        thread: [],
         audit: [],
-        outbox: [makeOutboxMessage(ticket), { ...message }],
+        thread: [makeThreadEntry(ticket, { id: 'same-id' }), makeThreadEntry(ticket, { id: 'same-id' })],
+        outbox: [makeOutboxMessage(ticket)],
       }),
     );
     assert.deepEqual(await backdoor.outbox(ticket.id), [message]);

@@ -1,9 +1,9 @@
+import type { DirectoryReader } from '../directory/directory-cache.js';
 import { TicketkitError } from '../errors/ticketkit-error.js';
 import type { Principal } from '../lifecycle/lifecycle-events.js';
 import type { Actor, Author } from '../schemas/actor.js';
 import type { Agent } from '../schemas/directory.js';
 import type { Ticket } from '../schemas/ticket.js';
-import type { StorageGateway } from '../storage/storage-gateway.js';
 
 /** An actor checked against the directory, with the author stamp its writes carry. */
 export type ResolvedActor =
@@ -12,7 +12,7 @@ export type ResolvedActor =
   | { kind: 'system'; actor: Actor; author: Author };
 
 /** Looks up an agent actor in the directory; unknown and inactive agents may do nothing. */
-export async function resolveActor(storage: StorageGateway, actor: Actor): Promise<ResolvedActor> {
+export async function resolveActor(directory: DirectoryReader, actor: Actor): Promise<ResolvedActor> {
   switch (actor.type) {
     case 'customer':
       return {
@@ -24,7 +24,7 @@ export async function resolveActor(storage: StorageGateway, actor: Actor): Promi
     case 'system':
       return { kind: 'system', actor, author: { type: 'system', name: actor.name ?? null } };
     case 'agent': {
-      const agent = await storage.getRecord('agents', actor.id);
+      const agent = await directory.get('agents', actor.id);
       if (!agent?.active) {
         throw new TicketkitError('FORBIDDEN', `Agent ${actor.id} is not an active agent of this desk`);
       }
@@ -45,7 +45,7 @@ export function worksIn(agent: Agent, departmentId: string): boolean {
  * nor is on its team, gets `FORBIDDEN`.
  */
 export async function principalFor(
-  storage: StorageGateway,
+  directory: DirectoryReader,
   who: ResolvedActor,
   ticket: Ticket,
   ref: string,
@@ -61,7 +61,7 @@ export async function principalFor(
       if (agent.role === 'admin') return 'admin';
       if (worksIn(agent, ticket.departmentId) || ticket.assigneeId === agent.id) return 'agent';
       if (ticket.teamId) {
-        const team = await storage.getRecord('teams', ticket.teamId);
+        const team = await directory.get('teams', ticket.teamId);
         if (team?.memberIds.includes(agent.id)) return 'agent';
       }
       throw new TicketkitError(

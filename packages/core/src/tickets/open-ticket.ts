@@ -73,7 +73,7 @@ export async function openTicket(
 ): Promise<Ticket> {
   const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
   let input = parseInput(openTicketInputSchema, rawInput, 'open input');
-  const who = await resolveActor(desk.storage, options.actor);
+  const who = await resolveActor(desk.directory, options.actor);
   const requester = requesterFor(who, input);
 
   let idempotency: IdempotencyRecord | undefined;
@@ -158,7 +158,7 @@ export async function openTicket(
       createdAt: at,
       updatedAt: at,
     };
-    const outbox = await planNotifications(desk, {
+    const outbox = planNotifications(desk, {
       command: 'open',
       before: null,
       after: ticket,

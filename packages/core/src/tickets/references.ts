@@ -11,7 +11,7 @@ const refuse = (field: string, message: string) => validationError([{ path: [fie
 
 /** The department with this id, or `VALIDATION_FAILED` on `field`. */
 export async function requireDepartment(desk: DeskContext, id: string, field = 'departmentId'): Promise<Department> {
-  const department = await desk.storage.getRecord('departments', id);
+  const department = await desk.directory.get('departments', id);
   if (!department) throw refuse(field, `no department ${id}`);
   return department;
 }
@@ -23,7 +23,7 @@ export async function requireAgentIn(
   departmentId: string,
   field = 'agentId',
 ): Promise<Agent> {
-  const agent = await desk.storage.getRecord('agents', id);
+  const agent = await desk.directory.get('agents', id);
   if (!agent?.active) throw refuse(field, `no active agent ${id}`);
   if (!worksIn(agent, departmentId)) throw refuse(field, `agent ${id} does not work in department ${departmentId}`);
   return agent;
@@ -36,7 +36,7 @@ export async function requireTeamIn(
   departmentId: string,
   field = 'teamId',
 ): Promise<Team> {
-  const team = await desk.storage.getRecord('teams', id);
+  const team = await desk.directory.get('teams', id);
   if (!team) throw refuse(field, `no team ${id}`);
   if (team.departmentId !== departmentId)
     throw refuse(field, `team ${id} belongs to department ${team.departmentId}, not ${departmentId}`);
@@ -45,7 +45,7 @@ export async function requireTeamIn(
 
 /** The SLA plan with this id, or `VALIDATION_FAILED` on `field`. */
 export async function requireSlaPlan(desk: DeskContext, id: string, field = 'slaPlanId'): Promise<SlaPlan> {
-  const plan = await desk.storage.getRecord('slaPlans', id);
+  const plan = await desk.directory.get('slaPlans', id);
   if (!plan) throw refuse(field, `no SLA plan ${id}`);
   return plan;
 }
@@ -57,7 +57,7 @@ export async function requireCannedResponse(
   departmentId: string,
   field = 'cannedResponseId',
 ): Promise<CannedResponse> {
-  const canned = await desk.storage.getRecord('cannedResponses', id);
+  const canned = await desk.directory.get('cannedResponses', id);
   if (!canned) throw refuse(field, `no canned response ${id}`);
   if (canned.departmentId !== null && canned.departmentId !== departmentId) {
     throw refuse(field, `canned response ${id} belongs to department ${canned.departmentId}`);

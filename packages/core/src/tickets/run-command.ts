@@ -98,7 +98,9 @@ function diff(before: Ticket, after: Ticket): AuditEvent['changes'] {
   for (const field of AUDITED_FIELDS) {
     const from = before[field] as JsonValue;
     const to = after[field] as JsonValue;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+    // Objects (custom fields, feedback) compare by value; most commands leave them the same object.
+    const same = from === to || (typeof from === 'object' && JSON.stringify(from) === JSON.stringify(to));
+    if (!same) changes[field] = { from, to };
   }
   return changes;
 }
@@ -160,7 +162,7 @@ function nextVersion(
 /** Resolves an actor and loads the ticket they refer to, refusing what they may not see. */
 export async function loadForActor(desk: DeskContext, ref: string, who: ResolvedActor) {
   const ticket = await loadTicket(desk.storage, ref);
-  const principal = await principalFor(desk.storage, who, ticket, ref);
+  const principal = await principalFor(desk.directory, who, ticket, ref);
   return { ticket, principal };
 }
 
@@ -179,7 +181,7 @@ export async function runCommand<C extends CommandName>(
   const options = parseInput(commandOptionsSchema, rawOptions, 'options', ['options']);
   let input = parseInput(spec.schema, rawInput, `${spec.name} input`);
   const refValue = parseInput(ticketRefSchema, ref, 'ticket reference', ['ref']);
-  const who = await resolveActor(desk.storage, options.actor);
+  const who = await resolveActor(desk.directory, options.actor);
   const { settings, lifecycle, storage } = desk;
 
   for (let attempt = 1; ; attempt++) {
@@ -195,7 +197,7 @@ export async function runCommand<C extends CommandName>(
         },
       );
     }
-    if (attempt === 1) {
+    if (attempt === 1 && desk.hooks.hasBefore(spec.name)) {
       input = await desk.hooks.runBefore(spec.name, input, { actor: options.actor, ticket }, (amended) =>
         parseInput(spec.schema, amended, `${spec.name} input`),
       );
@@ -247,7 +249,7 @@ export async function runCommand<C extends CommandName>(
       at,
     };
 
-    const outbox = await planNotifications(desk, {
+    const outbox = planNotifications(desk, {
       command: spec.name,
       before: ticket,
       after: updated,
@@ -257,7 +259,7 @@ export async function runCommand<C extends CommandName>(
     });
     try {
       await storage.commit({
-        ticket: { kind: 'update', ticket: updated, expectedVersion: ticket.version },
+        ticket: { kind: 'update', ticket: updated, expectedVersion: ticket.version, previous: ticket },
         thread: entries,
         audit: [audit],
         outbox,
@@ -285,12 +287,17 @@ export async function runCommand<C extends CommandName>(
 
     const base: TicketEventBase = { ticket: updated, actor: who.author, at };
     for (const planned of plan.events?.({ ticket: updated, entries }) ?? []) {
-      desk.bus.emit(planned.name, { ...base, ...planned.extra } as never);
+      if (desk.bus.has(planned.name)) desk.bus.emit(planned.name, { ...base, ...planned.extra } as never);
     }
-    if (from.status !== to.status)
+    if (from.status !== to.status && desk.bus.has('ticket.status_changed')) {
       desk.bus.emit('ticket.status_changed', { ...base, from: from.status, to: to.status });
-    if (reopened) desk.bus.emit('ticket.reopened', { ...base, from: from.status, reason: plan.reopenReason ?? null });
-    await desk.hooks.runAfter({ command: spec.name, actor: options.actor, input, ticket: updated } as never);
+    }
+    if (reopened && desk.bus.has('ticket.reopened')) {
+      desk.bus.emit('ticket.reopened', { ...base, from: from.status, reason: plan.reopenReason ?? null });
+    }
+    if (desk.hooks.hasAfter(spec.name)) {
+      await desk.hooks.runAfter({ command: spec.name, actor: options.actor, input, ticket: updated } as never);
+    }
     return updated;
   }
 }

@@ -33,9 +33,9 @@ function withinReopenWindow({ ticket, now, desk }: PlanContext<CommandName>): bo
 }
 
 async function describeHolder(context: PlanContext<CommandName>, agentId: string | null, teamId: string | null) {
-  const { storage } = context.desk;
-  const agent = agentId ? await storage.getRecord('agents', agentId) : null;
-  const team = teamId ? await storage.getRecord('teams', teamId) : null;
+  const { directory } = context.desk;
+  const agent = agentId ? await directory.get('agents', agentId) : null;
+  const team = teamId ? await directory.get('teams', teamId) : null;
   const names = [agent?.name ?? agentId, team ? `team ${team.name}` : teamId].filter(Boolean);
   return names.length ? names.join(', ') : 'nobody';
 }
@@ -92,7 +92,7 @@ const transfer: CommandSpec<'transfer'> = {
     const target = await requireDepartment(desk, input.departmentId);
     if (input.teamId) await requireTeamIn(desk, input.teamId, target.id);
     if (input.agentId) await requireAgentIn(desk, input.agentId, target.id);
-    const source = await desk.storage.getRecord('departments', ticket.departmentId);
+    const source = await desk.directory.get('departments', ticket.departmentId);
     const from = { departmentId: ticket.departmentId, teamId: ticket.teamId, assigneeId: ticket.assigneeId };
     const to = { departmentId: target.id, teamId: input.teamId ?? null, assigneeId: input.agentId ?? null };
     const holder = to.assigneeId || to.teamId ? ` (${await describeHolder(context, to.assigneeId, to.teamId)})` : '';
@@ -182,7 +182,7 @@ const requestInfo: CommandSpec<'requestInfo'> = {
   schema: bodyInputSchema,
   retryable: false,
   async plan({ ticket, input, desk }) {
-    const plan = ticket.slaPlanId ? await desk.storage.getRecord('slaPlans', ticket.slaPlanId) : null;
+    const plan = ticket.slaPlanId ? await desk.directory.get('slaPlans', ticket.slaPlanId) : null;
     return {
       event: { type: 'REQUEST_INFO', pausesSla: plan?.pauseWhileAwaitingCustomer ?? false },
       entries: [{ kind: 'reply', internal: false, body: input.body, data: { event: 'request_info' } }],
@@ -338,7 +338,7 @@ const FIELD_LABELS: Record<string, string> = {
 async function describeChanges(desk: DeskContext, changes: Record<string, { from: unknown; to: unknown }>) {
   const show = async (field: string, value: unknown) => {
     if (value === null || value === undefined) return 'none';
-    if (field === 'slaPlanId') return (await desk.storage.getRecord('slaPlans', String(value)))?.name ?? String(value);
+    if (field === 'slaPlanId') return (await desk.directory.get('slaPlans', String(value)))?.name ?? String(value);
     if (field === 'customStatus') return desk.settings.customStatuses.get(String(value))?.name ?? String(value);
     return String(value);
   };

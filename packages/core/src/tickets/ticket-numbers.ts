@@ -1,4 +1,5 @@
 import { validationError } from '../errors/ticketkit-error.js';
+import { randomBytes } from '../internal/ids.js';
 import type { StorageGateway } from '../storage/storage-gateway.js';
 
 /**
@@ -62,7 +63,7 @@ export function createTicketNumberer(options: TicketNumberOptions, storage: Stor
 function randomDigits(count: number): string {
   let digits = '';
   while (digits.length < count) {
-    for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(count))) {
+    for (const byte of randomBytes(count)) {
       // Rejection sampling keeps every digit equally likely (256 is not a multiple of 10).
       if (byte < 250 && digits.length < count) digits += String(byte % 10);
     }

@@ -20,7 +20,7 @@ import { loadForActor } from './run-command.js';
 async function prepare(desk: DeskContext, ref: string, rawOptions: QueryOptions) {
   const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
   const refValue = parseInput(ticketRefSchema, ref, 'ticket reference', ['ref']);
-  const who = await resolveActor(desk.storage, options.actor);
+  const who = await resolveActor(desk.directory, options.actor);
   return { who, ...(await loadForActor(desk, refValue, who)) };
 }
 
@@ -55,7 +55,7 @@ export async function searchTickets(desk: DeskContext, text: string, rawOptions:
   const terms = searchTerms(query);
   if (terms.length === 0)
     throw validationError([{ path: ['text'], message: 'must contain a word to search for' }], 'search text');
-  const who = await resolveActor(desk.storage, options.actor);
+  const who = await resolveActor(desk.directory, options.actor);
   requireStaff(who, 'search results');
   const filter = who.kind === 'agent' && who.agent.role !== 'admin' ? { departmentIds: who.agent.departmentIds } : {};
   return desk.storage.searchTickets({

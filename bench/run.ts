@@ -1,0 +1,84 @@
+/**
+ * The benchmark harness: `npm run bench -- --size 1000000`.
+ *
+ * Builds a SQLite desk of `--size` tickets through the public API (with a
+ * progress bar), then measures write overhead against raw SQL in the same
+ * run, read latencies at that size, and heap flatness over many commands.
+ * Prints a table and writes JSON to `--json` (default bench/results/latest.json).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchClock, benchDesk, loadTickets } from './lib/dataset.js';
+import { format } from './lib/stats.js';
+import { memoryFlatness } from './suites/memory.js';
+import type { Metric } from './suites/metric.js';
+import { readLatency } from './suites/read-latency.js';
+import { writeOverhead } from './suites/write-overhead.js';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '20000' },
+    'memory-commands': { type: 'string', default: '200000' },
+    samples: { type: 'string', default: '1000' },
+    json: { type: 'string', default: 'bench/results/latest.json' },
+    file: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+const size = Number(values.size);
+const memoryCommands = Number(values['memory-commands']);
+const samples = Number(values.samples);
+if (!Number.isInteger(size) || size < 100) throw new Error('--size must be a whole number of at least 100');
+
+const dir = mkdtempSync(join(tmpdir(), 'ticketkit-bench-'));
+const filename = values.file ?? join(dir, 'bench.db');
+const clock = benchClock();
+const { desk, storage } = await benchDesk(filename, clock, [{ id: 'email', send: async () => {} }]);
+
+console.error(`ticketkit benchmark: ${size.toLocaleString('en-US')} tickets in ${filename}`);
+const loadStarted = Date.now();
+await loadTickets(desk, storage, clock, size);
+const loadSeconds = (Date.now() - loadStarted) / 1000;
+
+const metrics: Metric[] = [
+  ...(await readLatency(desk, storage, size, samples)),
+  ...(await writeOverhead(desk, storage, values.smoke ? 50 : 300)),
+  ...(await memoryFlatness(desk, storage, memoryCommands)),
+];
+await desk.close();
+
+const sqliteVersion = String(storage.database.open ? '' : '');
+const rows = metrics.map((metric) => ({
+  metric: metric.name,
+  value: `${format(metric.value)} ${metric.unit}`,
+  goal: `≤ ${metric.goal}`,
+  verdict: metric.value <= metric.goal ? 'ok' : 'MISSED',
+  detail: metric.detail,
+}));
+const widths = ['metric', 'value', 'goal', 'verdict'].map((key) =>
+  Math.max(key.length, ...rows.map((row) => String(row[key as keyof typeof row]).length)),
+);
+const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ');
+console.log(`\n${line(['metric', 'value', 'goal', 'verdict'])}  detail`);
+for (const row of rows) console.log(`${line([row.metric, row.value, row.goal, row.verdict])}  ${row.detail}`);
+console.log(
+  `\n${size.toLocaleString('en-US')} tickets created through the API in ${loadSeconds.toFixed(0)} s (${Math.round(size / loadSeconds)} tickets/s)`,
+);
+
+const result = {
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  date: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores`,
+  size,
+  loadSeconds,
+  metrics,
+  smoke: values.smoke,
+};
+void sqliteVersion;
+mkdirSync(dirname(values.json), { recursive: true });
+writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`results written to ${values.json}`);
+if (!values.file) rmSync(dir, { recursive: true, force: true });
