@@ -1,14 +1,41 @@
 /**
- * `npm start`: plays the seed scenario on ticketkit and prints each ticket's
- * thread and timeline. Runs on the in-memory storage until the SQLite adapter
- * lands; nothing is kept between runs.
+ * `npm start`: plays the seed scenario on ticketkit's embedded default — a
+ * SQLite file that is kept between runs — and prints each ticket's thread and
+ * timeline. `npm start -- --reset` starts over with a new file; `--file PATH`
+ * picks another file.
  */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sqliteStorage } from '@ticketkit/adapter-sqlite';
+import { manualClock } from '@ticketkit/core';
 import { describeTicket } from './print-ticket.js';
-import { createDemoDesk, playSeedScenario, scenarioClock } from './seed-scenario.js';
+import { createDemoDesk, playSeedScenario } from './seed-scenario.js';
 
-export async function runDemo(write: (line: string) => void = console.log): Promise<void> {
-  const clock = scenarioClock();
-  const desk = await createDemoDesk({ clock });
+/** Where `npm start` keeps its desk. */
+export const DEFAULT_FILE = fileURLToPath(new URL('../.data/support-desk.db', import.meta.url));
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** The SQLite file. */
+  file?: string;
+  /** Delete the file first. */
+  reset?: boolean;
+  /** Where the output goes. */
+  write?: (line: string) => void;
+}
+
+export async function runDemo({ file = DEFAULT_FILE, reset = false, write = console.log }: DemoOptions = {}) {
+  if (reset) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  const existed = existsSync(file);
+  mkdirSync(dirname(file), { recursive: true });
+  // The story spans days: a clock the scenario moves by hand, starting now.
+  const clock = manualClock(new Date());
+  const storage = sqliteStorage({ filename: file });
+  const desk = await createDemoDesk({ storage, clock });
+  const before = (await desk.queues.counts({ actor: { type: 'system' } })).all;
+
   desk.on('ticket.created', ({ ticket }) =>
     write(`  → #${ticket.number} opened by ${ticket.requester.name}: ${ticket.subject}`),
   );
@@ -19,12 +46,17 @@ export async function runDemo(write: (line: string) => void = console.log): Prom
     write(`  → #${ticket.number} ${from.replace('_', ' ')} → ${to.replace('_', ' ')} (${actor.name ?? actor.type})`),
   );
 
-  write('ticketkit demo: the seed scenario, on the in-memory storage\n');
-  const { reset, crash } = await playSeedScenario(desk, clock, {
+  write(`ticketkit demo: the seed scenario, on the SQLite file ${file}`);
+  write(
+    existed
+      ? `This file already holds ${before} tickets from earlier runs; they stay (npm start -- --reset starts over).`
+      : 'A new file: the schema is created by the migrations.',
+  );
+  const { reset: passwordReset, crash } = await playSeedScenario(desk, clock, {
     stage: (name) => write(`\n${name}`),
     aside: (text) => write(`  ! ${text}`),
   });
-  for (const ticket of [reset, crash]) write(`\n${await describeTicket(desk, ticket)}`);
+  for (const ticket of [passwordReset, crash]) write(`\n${await describeTicket(desk, ticket)}`);
   const counts = await desk.queues.counts({ actor: { type: 'system' } });
   write(
     `\nQueues: ${Object.entries(counts)
@@ -36,5 +68,6 @@ export async function runDemo(write: (line: string) => void = console.log): Prom
 }
 
 if (process.argv[1] && import.meta.url === new URL(process.argv[1], 'file:').href) {
-  await runDemo();
+  const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false }, file: { type: 'string' } } });
+  await runDemo({ reset: values.reset, ...(values.file ? { file: values.file } : {}) });
 }

@@ -4,7 +4,6 @@ import {
   type HelpDesk,
   isTicketkitError,
   type ManualClock,
-  manualClock,
   memoryStorage,
   type StorageAdapter,
 } from '@ticketkit/core';
@@ -164,9 +163,4 @@ export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narra
   await desk.tickets.reply(reset.number, { body: 'Sorry — the link expired before I could use it.' }, { actor: ken });
 
   return { reset, crash };
-}
-
-/** A manual clock at the scenario's start: Monday 2 March 2026, 09:00 in New York. */
-export function scenarioClock(): ManualClock {
-  return manualClock('2026-03-02T14:00:00Z');
 }

@@ -1,15 +1,25 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { runDemo } from '../src/demo.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ticketkit-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the demo plays the seed scenario and prints threads and timelines', async () => {
+async function demo(options: { reset?: boolean } = {}) {
   const lines: string[] = [];
-  await runDemo((line) => lines.push(line));
-  const output = lines.join('\n');
+  await runDemo({ file: join(dir, 'demo.db'), write: (line) => lines.push(line), ...options });
+  return lines.join('\n');
+}
+
+test('the demo plays the seed scenario on a SQLite file and prints threads and timelines', async () => {
+  const output = await demo();
+  expect(output).toContain('A new file: the schema is created by the migrations.');
   expect(output).toMatch(/#\d{6} opened by Ken: Password reset/);
   expect(output).toContain('! Winston tries to close #');
   expect(output).toContain('CONFIRMATION_REQUIRED');
@@ -20,14 +30,28 @@ test('the demo plays the seed scenario and prints threads and timelines', async 
   expect(output).toContain('Queues: open 2');
 });
 
-test('`npm start` runs the demo from a fresh process', { timeout: 60_000 }, async () => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'examples/support-desk/src/demo.ts'],
-    {
-      cwd: root,
-    },
-  );
-  expect(stdout).toContain('ticketkit demo: the seed scenario');
-  expect(stdout).toContain('Timeline');
+test('the file is kept between runs, and --reset starts over', async () => {
+  const second = await demo();
+  expect(second).toContain('This file already holds 2 tickets from earlier runs');
+  expect(second).toMatch(/all 4$/m);
+  const reset = await demo({ reset: true });
+  expect(reset).toContain('A new file');
+  expect(reset).toMatch(/all 2$/m);
+});
+
+test('`npm start -- --reset` runs the demo from a fresh process', { timeout: 60_000 }, async () => {
+  const file = join(dir, 'cli.db');
+  const run = (...args: string[]) =>
+    promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/support-desk/src/demo.ts', '--file', file, ...args],
+      {
+        cwd: root,
+      },
+    );
+  const first = await run('--reset');
+  expect(first.stdout).toContain('ticketkit demo: the seed scenario, on the SQLite file');
+  expect(first.stdout).toContain('Timeline');
+  const second = await run();
+  expect(second.stdout).toContain('This file already holds 2 tickets');
 });

@@ -129,10 +129,11 @@ END;
 
 -- Full-text search: one document per thread entry, holding the ticket's subject and number with the
 -- entry's body, so "password expired" finds a ticket titled "Password reset" whose message says
--- "the link expired". Contentless: the text lives in the log only.
+-- "the link expired". Contentless: the text lives in the log only. (Not contentless_delete: measured,
+-- its inserts slow down fourfold as the index grows; the 'delete' command with the old values does.)
 CREATE VIRTUAL TABLE thread_search USING fts5 (
   subject, number, body,
-  content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+  content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER thread_search_insert AFTER INSERT ON ticket_log WHEN NEW.kind = 'entry' BEGIN
@@ -141,7 +142,8 @@ CREATE TRIGGER thread_search_insert AFTER INSERT ON ticket_log WHEN NEW.kind = '
 END;
 
 CREATE TRIGGER tickets_search_subject AFTER UPDATE OF subject ON tickets WHEN OLD.subject IS NOT NEW.subject BEGIN
-  DELETE FROM thread_search WHERE rowid IN (SELECT seq FROM ticket_log WHERE ticket_seq = NEW.seq AND kind = 'entry');
+  INSERT INTO thread_search (thread_search, rowid, subject, number, body)
+  SELECT 'delete', seq, OLD.subject, OLD.number, body FROM ticket_log WHERE ticket_seq = NEW.seq AND kind = 'entry';
   INSERT INTO thread_search (rowid, subject, number, body)
   SELECT seq, NEW.subject, NEW.number, body FROM ticket_log WHERE ticket_seq = NEW.seq AND kind = 'entry';
 END;
