@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { SqliteStorage } from '@ticketkit/adapter-sqlite';
 import type { HelpDesk, ThreadEntry, Ticket } from '@ticketkit/core';
+// The baseline makes its rows the way ticketkit does: the same time-ordered ids and ten random digits.
+import { newId as randomUUID } from '../../packages/core/src/internal/ids.js';
 import { agentOf, DEPARTMENTS, random } from '../lib/dataset.js';
 import { median } from '../lib/stats.js';
 import type { Metric } from './metric.js';
@@ -76,7 +77,7 @@ export async function writeOverhead(desk: HelpDesk, storage: SqliteStorage, perR
   });
   const subjects = Array.from({ length: 1024 }, () => rng.words(3));
   const bodies = Array.from({ length: 1024 }, () => rng.words(25));
-  let numbers = 0;
+  const randomNumber = () => String(Math.floor(Math.random() * 1e10)).padStart(10, '0');
   const open = await compare(
     perRound,
     (index) => {
@@ -85,7 +86,7 @@ export async function writeOverhead(desk: HelpDesk, storage: SqliteStorage, perR
       const ticket: Ticket = {
         ...template,
         id,
-        number: `RAW-${numbers++}`,
+        number: randomNumber(),
         subject: subjects[index % 1024] as string,
         status: 'open',
         assigneeId: null,

@@ -17,7 +17,8 @@ export interface SqliteDatabase {
   /** Runs a PRAGMA. */
   pragma(source: string, options?: { simple?: boolean }): unknown;
   /** Wraps a function in BEGIN/COMMIT, rolling back when it throws. */
-  transaction<F extends (...args: never[]) => unknown>(fn: F): SqliteTransaction<F>;
+  // biome-ignore lint/suspicious/noExplicitAny: loose enough that better-sqlite3's own Database fits
+  transaction(fn: (...args: any[]) => any): SqliteTransaction;
   /** Copies the database to a file with SQLite's online backup API. */
   backup(
     destination: string,
@@ -40,7 +41,11 @@ export interface SqliteStatement {
 }
 
 /** A function wrapped by `Database.transaction()`. */
-export type SqliteTransaction<F extends (...args: never[]) => unknown> = F & {
+export interface SqliteTransaction {
+  /** Runs it in `BEGIN`. */
+  // biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own parameters
+  (...args: any[]): unknown;
   /** Runs it in `BEGIN IMMEDIATE`: takes the write lock first, so two writers never deadlock on an upgrade. */
-  immediate: F;
-};
+  // biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own parameters
+  immediate(...args: any[]): unknown;
+}

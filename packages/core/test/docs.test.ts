@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test, vi } from 'vitest';
 import { replaceDiagram } from '../src/lifecycle/lifecycle-diagram.js';
-import { readmeExample, typescriptBlocks } from './support/markdown.js';
+import { markedBlocks, readmeExample, typescriptBlocks } from './support/markdown.js';
 
 const doc = (name: string) => readFile(new URL(`../../../docs/guides/${name}`, import.meta.url), 'utf8');
 
@@ -44,15 +44,21 @@ test('the getting-started guide runs, block by block, and prints what it says', 
   expect(lines.slice(9)).toEqual(['CONFIRMATION_REQUIRED', 'CONFLICT']);
 });
 
-test('the README example and the guide type-check against the real API', { timeout: 60_000 }, async () => {
+test('the README example and the guides type-check against the real API', { timeout: 60_000 }, async () => {
   const ts = await import('typescript');
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const readme = await readFile(join(root, 'README.md'), 'utf8');
   const guide = await doc('getting-started.md');
-  const examples = {
+  const examples: Record<string, string> = {
     'readme-example.ts': readmeExample(readme),
     'getting-started.ts': typescriptBlocks(guide).join('\n'),
   };
+  for (const name of await readdir(join(root, 'docs/guides'))) {
+    markedBlocks(await doc(name)).forEach((block, index) => {
+      examples[`${name.replace('.md', '')}-${index}.ts`] = block;
+    });
+  }
+  expect(Object.keys(examples).length).toBeGreaterThan(4);
   // Inside the repository, so `@ticketkit/core` resolves through the root tsconfig's paths.
   const dir = await mkdtemp(join(root, 'packages/core/test/.doc-examples-'));
   try {

@@ -46,5 +46,5 @@ export function migrate(db: SqliteDatabase): MigrationResult {
     }
     return { from, to: Math.max(from, SCHEMA_VERSION) };
   });
-  return run.immediate();
+  return run.immediate() as MigrationResult;
 }

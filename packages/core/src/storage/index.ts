@@ -18,4 +18,10 @@ export {
   type TicketSearchQuery,
   type TicketWrite,
 } from './storage-adapter.js';
-export { compareTickets, matchesFilter, searchScore, searchTerms, searchWords } from './ticket-filter.js';
+export {
+  compareTickets,
+  matchesFilter,
+  searchScore,
+  searchTerms,
+  searchWords,
+} from './ticket-filter.js';

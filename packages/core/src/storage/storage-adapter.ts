@@ -46,7 +46,7 @@ export interface TicketSearchQuery {
   /**
    * `text` split into lower-case words (see `searchTerms`). A ticket matches
    * when one of its thread entries, together with the ticket's subject and
-   * number, has a word starting with every term: "password expired" finds a
+   * number, has every term as a whole word. So "password expired" finds a
    * ticket titled "Password reset" whose message says "the link expired".
    * `searchScore` is the reference.
    */

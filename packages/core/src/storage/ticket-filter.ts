@@ -46,7 +46,7 @@ export function searchWords(text: string): string[] {
   );
 }
 
-/** The distinct terms of search text (at most 16): a ticket matches when each one starts a word of it. */
+/** The distinct terms of search text (at most 16), in the order typed. */
 export function searchTerms(text: string): string[] {
   return [...new Set(searchWords(text))].slice(0, 16);
 }
@@ -54,10 +54,12 @@ export function searchTerms(text: string): string[] {
 /**
  * The reference relevance of a ticket for search terms: the best of its
  * search documents — one per thread entry, holding the ticket's subject and
- * number with that entry's body. A document matches when every term starts
- * one of its words; its score counts the matching words, a subject or number
- * word three times. `0` means no match. Adapters may rank differently (SQLite
- * uses bm25), but must match the same tickets.
+ * number with that entry's body. A document matches when every term equals
+ * one of its words (whole words, case and accents aside: prefix matching would
+ * make a common prefix read a list of half the desk); its score counts the
+ * matching words, a subject or number word three times. `0` means no match.
+ * Adapters may rank differently (by recency within a bound, by bm25), but
+ * must match the same tickets.
  */
 export function searchScore(
   ticket: Pick<Ticket, 'subject' | 'number'>,
@@ -65,13 +67,14 @@ export function searchScore(
   terms: readonly string[],
 ): number {
   const heading = searchWords(`${ticket.subject} ${ticket.number}`);
+  const hits = (words: readonly string[], term: string) => words.filter((word) => word === term).length;
   let best = 0;
   for (const body of bodies.length ? bodies : ['']) {
     const words = searchWords(body);
     let score = 0;
     for (const term of terms) {
-      const inHeading = heading.filter((word) => word.startsWith(term)).length;
-      const inBody = words.filter((word) => word.startsWith(term)).length;
+      const inHeading = hits(heading, term);
+      const inBody = hits(words, term);
       if (inHeading + inBody === 0) {
         score = 0;
         break;

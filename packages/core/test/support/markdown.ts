@@ -10,3 +10,8 @@ export function readmeExample(markdown: string): string {
 export function typescriptBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 }
+
+/** The `ts` blocks that follow a `<!-- typecheck -->` marker: each is a module of its own. */
+export function markedBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/<!-- typecheck -->\s*```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+}
