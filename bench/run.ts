@@ -24,6 +24,7 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '1000' },
     json: { type: 'string', default: 'bench/results/latest.json' },
     file: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -39,7 +40,15 @@ const { desk, storage } = await benchDesk(filename, clock, [{ id: 'email', send:
 
 console.error(`ticketkit benchmark: ${size.toLocaleString('en-US')} tickets in ${filename}`);
 const loadStarted = Date.now();
-await loadTickets(desk, storage, clock, size);
+// --reuse --file PATH: measure again on a file an earlier run filled, without creating its tickets anew.
+const existing = Number(storage.database.prepare('SELECT count(*) FROM tickets').pluck().get());
+if (values.reuse && existing >= size) {
+  const latest = storage.database.prepare('SELECT max(created_at) FROM tickets').pluck().get() as number;
+  clock.set(new Date(latest));
+  console.error(`reusing ${existing.toLocaleString('en-US')} tickets`);
+} else {
+  await loadTickets(desk, storage, clock, size);
+}
 const loadSeconds = (Date.now() - loadStarted) / 1000;
 
 const metrics: Metric[] = [

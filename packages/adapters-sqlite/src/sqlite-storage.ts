@@ -91,15 +91,21 @@ const json = (value: unknown) => JSON.stringify(value);
 const OPTIMIZE_FIRST = 100;
 const OPTIMIZE_EVERY = 10_000;
 
-/** What a row of the ticket log holds: a thread entry (without its body, which has a column), a change's audit event and outbox message — each when there is one. */
+/**
+ * What a row of the ticket log holds: a thread entry, a change's audit event
+ * and its outbox message, each when there is one — without what the row's
+ * columns and ticket already say (the entry's id and body, the ticket id).
+ */
 export interface LogData {
   /** The thread entry (`entry` rows). */
-  entry?: Omit<ThreadEntry, 'body'>;
+  entry?: Omit<ThreadEntry, 'id' | 'ticketId' | 'body'>;
   /** The audit event of the change the row records. */
-  audit?: AuditEvent;
+  audit?: Omit<AuditEvent, 'ticketId'>;
   /** The outbox message of the change the row records. */
-  outbox?: OutboxMessage;
+  outbox?: Omit<OutboxMessage, 'ticketId'>;
 }
+
+const withoutTicketId = <T extends { ticketId: string }>({ ticketId, ...rest }: T): Omit<T, 'ticketId'> => rest;
 const ms = (iso: string) => Date.parse(iso);
 
 /** SQLite text is UTF-8: a lone surrogate would come back as U+FFFD, so it is refused instead. */
@@ -255,14 +261,23 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     for (const record of [...changes.thread, ...changes.audit, ...(changes.outbox ?? [])]) {
       if (record.ticketId !== ticket.id) throw new Error(`${record.id} belongs to another ticket than ${ticket.id}`);
     }
+    // The row's JSON leaves out what its columns and its ticket already say (ids, the ticket id, the body):
+    // every byte a command writes goes through the WAL.
     const audit = [...changes.audit];
     const outbox = [...(changes.outbox ?? [])];
-    const change = (): LogData => ({ audit: audit.shift(), outbox: outbox.shift() });
+    const change = (): LogData => {
+      const event = audit.shift();
+      const message = outbox.shift();
+      return {
+        ...(event && { audit: withoutTicketId(event) }),
+        ...(message && { outbox: withoutTicketId(message) }),
+      };
+    };
     changes.thread.forEach((entry, index) => {
-      const { body, ...rest } = entry;
+      const { id, ticketId, body, ...rest } = entry;
       const rides = index === changes.thread.length - 1 ? change() : {};
       insertLog.run(
-        entry.id,
+        id,
         seq,
         'entry',
         checkText(body, `thread.${index}.body`),
@@ -490,9 +505,15 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async listThread(ticketId) {
-      const rows = sql(`SELECT log.body, log.data FROM ticket_log log JOIN tickets t ON t.seq = log.ticket_seq
-        WHERE t.id = ? AND log.kind = 'entry' ORDER BY log.seq`).all(ticketId) as { body: string; data: string }[];
-      return rows.map((row) => ({ ...(JSON.parse(row.data) as LogData).entry, body: row.body }) as ThreadEntry);
+      const rows = sql(`SELECT log.id, log.body, log.data FROM ticket_log log JOIN tickets t ON t.seq = log.ticket_seq
+        WHERE t.id = ? AND log.kind = 'entry' ORDER BY log.seq`).all(ticketId) as {
+        id: string;
+        body: string;
+        data: string;
+      }[];
+      return rows.map(
+        (row) => ({ id: row.id, ticketId, ...(JSON.parse(row.data) as LogData).entry, body: row.body }) as ThreadEntry,
+      );
     },
 
     async listAudit(ticketId) {
@@ -500,7 +521,10 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         WHERE t.id = ? ORDER BY log.seq`)
         .pluck()
         .all(ticketId) as string[];
-      return rows.flatMap((row) => (JSON.parse(row) as LogData).audit ?? []);
+      return rows.flatMap((row) => {
+        const { audit } = JSON.parse(row) as LogData;
+        return audit ? [{ ...audit, ticketId } as AuditEvent] : [];
+      });
     },
 
     async getIdempotencyRecord(scope, key) {

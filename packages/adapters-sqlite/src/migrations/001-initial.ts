@@ -72,8 +72,8 @@ CREATE TABLE ticket_log (
 CREATE INDEX ticket_log_ticket ON ticket_log (ticket_seq, seq);
 -- Thread entry ids are unique (a change row carries its audit event's id).
 CREATE UNIQUE INDEX ticket_log_entry_id ON ticket_log (id) WHERE kind = 'entry';
--- The outbox: log rows whose message is still pending, in the order they are due.
-CREATE INDEX ticket_log_outbox_due ON ticket_log (due_at, seq) WHERE status = 'pending';
+-- The outbox is the log itself: new messages are found by reading the log forward from where the
+-- dispatcher last stopped (seq order is commit order), so a command writes no outbox index entry.
 
 CREATE TABLE idempotency_keys (
   scope TEXT NOT NULL,

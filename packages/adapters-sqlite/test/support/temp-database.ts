@@ -23,7 +23,8 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
   const raw = new Database(filename, { readonly: true, fileMustExist: true });
   const parse = <T>(text: string) => JSON.parse(text) as T;
   // A log row holds an entry, an audit event and an outbox message, each when there is one.
-  type LogRow = { entry?: unknown; audit?: AuditEvent; outbox?: OutboxMessage };
+  // It leaves out what the row's columns and ticket say: ids, the ticket id, the body.
+  type LogRow = { entry?: object; audit?: object; outbox?: object };
   const logRows = async (ticketId: string) =>
     (
       raw
@@ -41,18 +42,20 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
     async thread(ticketId) {
       const rows = raw
         .prepare(
-          "SELECT body, data FROM ticket_log WHERE kind = 'entry' AND ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq",
+          "SELECT id, body, data FROM ticket_log WHERE kind = 'entry' AND ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq",
         )
-        .all(ticketId) as { body: string; data: string }[];
+        .all(ticketId) as { id: string; body: string; data: string }[];
       return rows.map(
-        (row) => ({ ...parse<{ entry: Omit<ThreadEntry, 'body'> }>(row.data).entry, body: row.body }) as ThreadEntry,
+        (row) => ({ id: row.id, ticketId, ...parse<{ entry: object }>(row.data).entry, body: row.body }) as ThreadEntry,
       );
     },
     async audit(ticketId) {
-      return (await logRows(ticketId)).flatMap((row) => row.audit ?? []);
+      return (await logRows(ticketId)).flatMap((row) => (row.audit ? [{ ...row.audit, ticketId } as AuditEvent] : []));
     },
     async outbox(ticketId) {
-      return (await logRows(ticketId)).flatMap((row) => row.outbox ?? []);
+      return (await logRows(ticketId)).flatMap((row) =>
+        row.outbox ? [{ ...row.outbox, ticketId } as OutboxMessage] : [],
+      );
     },
     async idempotency(scope, key) {
       const row = raw

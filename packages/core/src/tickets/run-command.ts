@@ -204,7 +204,8 @@ export async function runCommand<C extends CommandName>(
     }
     const now = desk.clock.now();
     const context: PlanContext<C> = { desk, ref: refValue, ticket, input, who, principal, now };
-    const plan = await spec.plan(context);
+    const planned = spec.plan(context);
+    const plan = planned instanceof Promise ? await planned : planned;
     const event = { ...plan.event, principal } as LifecycleEvent;
     const from = lifecycleStateOf(ticket);
     const to = lifecycle.next(from, event);
@@ -286,8 +287,8 @@ export async function runCommand<C extends CommandName>(
     }
 
     const base: TicketEventBase = { ticket: updated, actor: who.author, at };
-    for (const planned of plan.events?.({ ticket: updated, entries }) ?? []) {
-      if (desk.bus.has(planned.name)) desk.bus.emit(planned.name, { ...base, ...planned.extra } as never);
+    for (const event of plan.events?.({ ticket: updated, entries }) ?? []) {
+      if (desk.bus.has(event.name)) desk.bus.emit(event.name, { ...base, ...event.extra } as never);
     }
     if (from.status !== to.status && desk.bus.has('ticket.status_changed')) {
       desk.bus.emit('ticket.status_changed', { ...base, from: from.status, to: to.status });

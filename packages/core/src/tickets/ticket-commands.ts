@@ -24,7 +24,7 @@ import {
   requireSlaPlan,
   requireTeamIn,
 } from './references.js';
-import type { CommandSpec, PlanContext } from './run-command.js';
+import type { CommandPlan, CommandSpec, PlanContext } from './run-command.js';
 
 /** Whether a closed ticket is still inside the reopen window (tickets that are not closed always are). */
 function withinReopenWindow({ ticket, now, desk }: PlanContext<CommandName>): boolean {
@@ -117,7 +117,7 @@ const reply: CommandSpec<'reply'> = {
   name: 'reply',
   schema: replyInputSchema,
   retryable: true,
-  async plan(context) {
+  plan(context) {
     const { ticket, input, principal, desk } = context;
     if (principal === 'requester') {
       if (input.cannedResponseId !== undefined) {
@@ -133,18 +133,16 @@ const reply: CommandSpec<'reply'> = {
         reopenReason: 'the customer replied',
       };
     }
-    let body = input.body;
-    let data: Record<string, JsonValue> | null = null;
-    if (input.cannedResponseId !== undefined) {
-      const canned = await requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId);
-      body ??= canned.body;
-      data = { cannedResponseId: canned.id };
-    }
-    return {
+    const agentReply = (body: string, data: Record<string, JsonValue> | null): CommandPlan => ({
       event: { type: 'AGENT_REPLY' },
-      entries: [{ kind: 'reply', internal: false, body: body ?? '', data }],
+      entries: [{ kind: 'reply', internal: false, body, data }],
       events: ({ entries }) => [{ name: 'ticket.replied', extra: { entry: entries[0] ?? never() } }],
-    };
+    });
+    // Most replies are typed, not canned: they plan without waiting for anything.
+    if (input.cannedResponseId === undefined) return agentReply(input.body ?? '', null);
+    return requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId).then((canned) =>
+      agentReply(input.body ?? canned.body, { cannedResponseId: canned.id }),
+    );
   },
   async onRefused(context) {
     // Past the reopen window a customer's reply starts a new ticket linked to the closed one.

@@ -1,0 +1,30 @@
+/**
+ * Prints a benchmark result (the JSON `npm run bench` writes) as the Markdown
+ * table of docs/performance.md: `node --import tsx bench/report.ts bench/results/1m.json`.
+ */
+import { readFileSync } from 'node:fs';
+import { format } from './lib/stats.js';
+import type { Metric } from './suites/metric.js';
+
+const file = process.argv[2] ?? 'bench/results/latest.json';
+const result = JSON.parse(readFileSync(file, 'utf8')) as {
+  command: string;
+  date: string;
+  node: string;
+  platform: string;
+  size: number;
+  loadSeconds: number;
+  metrics: Metric[];
+};
+console.log(`Command: \`${result.command}\` — ${result.date.slice(0, 10)}, Node ${result.node}, ${result.platform}.\n`);
+console.log('| figure | result | goal | how it was measured |');
+console.log('|---|---|---|---|');
+for (const metric of result.metrics) {
+  const verdict = metric.value <= metric.goal ? '' : ' **(missed)**';
+  console.log(
+    `| ${metric.name} | ${format(metric.value)} ${metric.unit}${verdict} | ≤ ${metric.goal} | ${metric.detail} |`,
+  );
+}
+console.log(
+  `\n${result.size.toLocaleString('en-US')} tickets were created through the public API in ${Math.round(result.loadSeconds)} s (${Math.round(result.size / result.loadSeconds).toLocaleString('en-US')} tickets/s).`,
+);
