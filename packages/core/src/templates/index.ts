@@ -1,0 +1,8 @@
+export {
+  checkVariables,
+  isTemplateVariable,
+  parseTemplate,
+  renderTemplate,
+  TEMPLATE_VARIABLES,
+  type Template,
+} from './template.js';
