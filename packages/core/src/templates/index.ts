@@ -1,8 +1,13 @@
 export {
+  type CheckVariablesOptions,
   checkVariables,
   isTemplateVariable,
+  type ParsedTemplate,
   parseTemplate,
+  type RenderTemplateOptions,
   renderTemplate,
   TEMPLATE_VARIABLES,
-  type Template,
+  type TemplatePart,
+  type TemplateValues,
+  type TemplateVariable,
 } from './template.js';

@@ -1,436 +1,431 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
 import { isTicketkitError, type TicketkitError } from '../errors/ticketkit-error.js';
 import {
   checkVariables,
   isTemplateVariable,
+  type ParsedTemplate,
   parseTemplate,
   renderTemplate,
   TEMPLATE_VARIABLES,
-  type Template,
+  type TemplateValues,
 } from './index.js';
 
-function refusal(run: () => unknown): TicketkitError {
+const values: TemplateValues = {
+  'ticket.number': 'TK-42',
+  'ticket.subject': 'Printer on fire',
+  'ticket.priority': 'high',
+  'ticket.status': 'open',
+  'requester.name': 'Ada',
+  'requester.email': 'ada@example.com',
+  'agent.name': 'Grace',
+  'department.name': 'Facilities',
+  link: 'https://desk.example.com/t/42',
+  'fields.plan': 'Pro',
+};
+
+function thrown(run: () => unknown): TicketkitError {
   try {
     run();
   } catch (error) {
     if (isTicketkitError(error, 'VALIDATION_FAILED')) return error;
     throw error;
   }
-  throw new Error('expected a VALIDATION_FAILED error');
+  throw new Error('expected VALIDATION_FAILED');
 }
 
-const render = (source: string, context: Record<string, unknown>, format?: 'text' | 'html') =>
-  renderTemplate(parseTemplate(source), context, { format });
+function unescapeHtml(html: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+  return html.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => entities[name] ?? '');
+}
+
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 describe('parseTemplate', () => {
-  test('splits literal text and variables, allowing whitespace inside the braces', () => {
-    const template = parseTemplate('Hi {{requester.name}}, ticket {{ ticket.number }} ({{\tticket.status\n}}).');
-    expect(template.parts).toEqual([
-      'Hi ',
-      { variable: 'requester.name' },
-      ', ticket ',
-      { variable: 'ticket.number' },
-      ' (',
-      { variable: 'ticket.status' },
-      ').',
+  test('splits the example into text and variables', () => {
+    const source =
+      'Hi {{requester.name}}, ticket {{ticket.number}} ({{ticket.subject}}) is with {{agent.name}} in {{department.name}}.';
+    const parsed = parseTemplate(source);
+    expect(parsed.source).toBe(source);
+    expect(parsed.variables).toEqual([
+      'requester.name',
+      'ticket.number',
+      'ticket.subject',
+      'agent.name',
+      'department.name',
     ]);
-    expect(template.variables).toEqual(['requester.name', 'ticket.number', 'ticket.status']);
-    expect(template.source).toBe('Hi {{requester.name}}, ticket {{ ticket.number }} ({{\tticket.status\n}}).');
+    expect(parsed.parts.slice(0, 3)).toEqual([
+      { kind: 'text', text: 'Hi ' },
+      { kind: 'variable', name: 'requester.name', fallback: null, index: 3 },
+      { kind: 'text', text: ', ticket ' },
+    ]);
+  });
+
+  test.each<[string, ParsedTemplate['parts']]>([
+    ['', []],
+    ['plain text', [{ kind: 'text', text: 'plain text' }]],
+    ['{{link}}', [{ kind: 'variable', name: 'link', fallback: null, index: 0 }]],
+    ['{{  ticket.status\t}}', [{ kind: 'variable', name: 'ticket.status', fallback: null, index: 0 }]],
+    ['{{\nlink\n}}', [{ kind: 'variable', name: 'link', fallback: null, index: 0 }]],
+    [
+      'a{{link}}b',
+      [
+        { kind: 'text', text: 'a' },
+        { kind: 'variable', name: 'link', fallback: null, index: 1 },
+        { kind: 'text', text: 'b' },
+      ],
+    ],
+    ['{{ requester.name | "there" }}', [{ kind: 'variable', name: 'requester.name', fallback: 'there', index: 0 }]],
+    ['{{requester.name|"there"}}', [{ kind: 'variable', name: 'requester.name', fallback: 'there', index: 0 }]],
+    ['{{ link | "" }}', [{ kind: 'variable', name: 'link', fallback: '', index: 0 }]],
+    ['{{ link | "say \\"hi\\"" }}', [{ kind: 'variable', name: 'link', fallback: 'say "hi"', index: 0 }]],
+    ['{{ link | "C:\\\\dir" }}', [{ kind: 'variable', name: 'link', fallback: 'C:\\dir', index: 0 }]],
+    ['{{ link | "}} {{x}} |" }}', [{ kind: 'variable', name: 'link', fallback: '}} {{x}} |', index: 0 }]],
+    ['{{fields.order_id}}', [{ kind: 'variable', name: 'fields.order_id', fallback: null, index: 0 }]],
+    // Names the parser accepts but checkVariables refuses: a typo deserves a suggestion, not a syntax error.
+    ['{{ticket.numbr}}', [{ kind: 'variable', name: 'ticket.numbr', fallback: null, index: 0 }]],
+    // Escapes and things that are not variables.
+    ['\\{{link}}', [{ kind: 'text', text: '{{link}}' }]],
+    ['a \\{{ b \\{{', [{ kind: 'text', text: 'a {{ b {{' }]],
+    ['\\{{\\{{', [{ kind: 'text', text: '{{{{' }]],
+    [
+      'x\\{{{{link}}',
+      [
+        { kind: 'text', text: 'x{{' },
+        { kind: 'variable', name: 'link', fallback: null, index: 4 },
+      ],
+    ],
+    ['a \\ b { c } d }}', [{ kind: 'text', text: 'a \\ b { c } d }}' }]],
+    [
+      '{{link}}}',
+      [
+        { kind: 'variable', name: 'link', fallback: null, index: 0 },
+        { kind: 'text', text: '}' },
+      ],
+    ],
+  ])('parses %j', (source, parts) => {
+    expect(parseTemplate(source).parts).toEqual(parts);
   });
 
   test('lists each variable once, in order of first use', () => {
-    expect(parseTemplate('{{link}} {{ agent.name }} {{link}}').variables).toEqual(['link', 'agent.name']);
-  });
-
-  test('adjacent variables need no text between them', () => {
-    expect(parseTemplate('{{a}}{{b.c}}{{a}}').parts).toEqual([
-      { variable: 'a' },
-      { variable: 'b.c' },
-      { variable: 'a' },
+    expect(parseTemplate('{{link}} {{agent.name}} {{ link }} {{agent.name|"x"}}').variables).toEqual([
+      'link',
+      'agent.name',
     ]);
   });
 
-  test('an empty template and a template without variables are plain text', () => {
-    expect(parseTemplate('')).toMatchObject({ parts: [], variables: [] });
-    expect(parseTemplate('Thanks!').parts).toEqual(['Thanks!']);
+  test('returns a frozen result that can be cached and shared', () => {
+    const parsed = parseTemplate('{{link}} text');
+    expect(Object.isFrozen(parsed)).toBe(true);
+    expect(Object.isFrozen(parsed.parts)).toBe(true);
+    expect(Object.isFrozen(parsed.parts[0])).toBe(true);
+    expect(Object.isFrozen(parsed.variables)).toBe(true);
   });
 
-  test('\\{{ is a literal {{ and does not split the text', () => {
-    const template = parseTemplate('Write \\{{ticket.number}} to get {{ticket.number}}.');
-    expect(template.parts).toEqual(['Write {{ticket.number}} to get ', { variable: 'ticket.number' }, '.']);
-    expect(template.variables).toEqual(['ticket.number']);
-    expect(parseTemplate('\\{{').parts).toEqual(['{{']);
-    expect(parseTemplate('\\{{{a}}').parts).toEqual(['{{{a}}']);
-  });
-
-  test('a backslash elsewhere is literal text', () => {
-    expect(parseTemplate('C:\\temp \\{ \\}} {{a}}\\').parts).toEqual(['C:\\temp \\{ \\}} ', { variable: 'a' }, '\\']);
-  });
-
-  test('braces that are not {{ are literal text', () => {
-    const source = 'function f() { return {a: 1}; } }} { x } {a}} } {';
-    expect(parseTemplate(source).parts).toEqual([source]);
-    expect(parseTemplate('{ {{a}} }').parts).toEqual(['{ ', { variable: 'a' }, ' }']);
-    expect(parseTemplate('{{a}}}').parts).toEqual([{ variable: 'a' }, '}']);
-  });
-
-  test('accepts dotted identifiers with digits and underscores', () => {
-    expect(parseTemplate('{{ fields.order_id }}{{_x.y2.Z_3}}').variables).toEqual(['fields.order_id', '_x.y2.Z_3']);
-  });
-
-  test('the result is frozen, so a cached template cannot be changed by one of its users', () => {
-    const template = parseTemplate('a {{b}}');
-    expect(Object.isFrozen(template)).toBe(true);
-    expect(Object.isFrozen(template.parts)).toBe(true);
-    expect(Object.isFrozen(template.variables)).toBe(true);
-    expect(Object.isFrozen(template.parts[1])).toBe(true);
-  });
-
-  test('a 100 kB template parses in linear time', () => {
-    const chunk = 'Dear {{ requester.name }}, about {{ticket.number}}: \\{{ not a var }} {braces} }}\n';
-    const source = chunk.repeat(Math.ceil(100_000 / chunk.length));
-    expect(source.length).toBeGreaterThanOrEqual(100_000);
-    const started = performance.now();
-    const template = parseTemplate(source);
-    const elapsed = performance.now() - started;
-    expect(template.variables).toEqual(['requester.name', 'ticket.number']);
-    expect(template.parts.filter((part) => typeof part !== 'string')).toHaveLength(
-      2 * Math.ceil(100_000 / chunk.length),
-    );
-    // Linear parsing takes a few milliseconds; a backtracking parser takes seconds or never ends.
-    expect(elapsed).toBeLessThan(250);
-  });
-
-  test.each([
-    ['unclosed openers', '{{'.repeat(50_000), /is never closed/],
-    ['openers closed once at the end', `${'{{'.repeat(50_000)}}}`, /is not a variable name/],
-    ['a long dotted name with a bad end', `{{${'a.'.repeat(50_000)}}}`, /is not a variable name/],
-    ['a long name that is never closed', `{{ ${'a'.repeat(100_000)}`, /is never closed/],
-    ['whitespace that is never closed', `{{${' '.repeat(100_000)}`, /is never closed/],
-    ['escapes then an opener', `${'\\{{'.repeat(50_000)}{{`, /is never closed/],
-  ])('pathological input (%s) fails fast with a short, clear message', (_, source, message) => {
-    const started = performance.now();
-    const error = refusal(() => parseTemplate(source, ['body']));
-    expect(performance.now() - started).toBeLessThan(250);
-    expect(error.message).toMatch(message);
-    expect(error.message.length).toBeLessThan(300);
-    expect(error.issues[0]?.path).toEqual(['body']);
-  });
-
-  test('closing braces alone, however many, are text', () => {
-    const source = '}}'.repeat(50_000);
-    expect(parseTemplate(source).parts).toEqual([source]);
-  });
-
-  test.each([
-    ['an unclosed {{', 'Hello {{ requester.name', '"{{ requester.name" is never closed with "}}" at line 1, column 7'],
-    ['an empty {{}}', 'Hi {{}}', '"{{}}" names no variable at line 1, column 4'],
-    ['a blank {{ }}', 'Hi\n  {{  }}', '"{{  }}" names no variable at line 2, column 3'],
-    ['a hyphen', '{{ ticket-number }}', '"{{ ticket-number }}" is not a variable name'],
-    ['a leading digit', '{{ 1st }}', '"{{ 1st }}" is not a variable name'],
-    ['a trailing dot', '{{ ticket. }}', '"{{ ticket. }}" is not a variable name'],
-    ['a doubled dot', '{{ ticket..number }}', '"{{ ticket..number }}" is not a variable name'],
-    ['a leading dot', '{{.ticket}}', '"{{.ticket}}" is not a variable name'],
-    ['spaces inside the name', '{{ ticket . number }}', '"{{ ticket . number }}" is not a variable name'],
-    ['an expression', '{{ ticket.number + 1 }}', '"{{ ticket.number + 1 }}" is not a variable name'],
-    ['a bracket index', "{{ fields['x'] }}", '"{{ fields[\'x\'] }}" is not a variable name'],
-    ['a call', '{{ link() }}', '"{{ link() }}" is not a variable name'],
-    ['triple braces', '{{{ link }}}', '"{{{ link }}" is not a variable name'],
-    ['a nested opener', '{{ a {{ b }}', '"{{ a {{ b }}" is not a variable name'],
-    ['a non-ASCII name', '{{ tïcket }}', '"{{ tïcket }}" is not a variable name'],
-  ])('refuses %s, naming the field path and quoting the bad piece', (_, source, message) => {
-    const error = refusal(() => parseTemplate(source, ['cannedResponses', 3, 'body']));
-    expect(error.code).toBe('VALIDATION_FAILED');
+  test.each<[string, RegExp]>([
+    ['Hello {{requester.name', /"\{\{" is never closed with "\}\}" at offset 6 \(line 1, column 7\)/],
+    ['Hello {{', /never closed .* at offset 6/],
+    ['{{ link | "x" ', /never closed .* at offset 0/],
+    ['{{ link |', /never closed .* at offset 0/],
+    ['{{}}', /empty variable name .* at offset 0/],
+    ['ab {{   }}', /empty variable name .* at offset 3/],
+    ['{{ | "x" }}', /empty variable name .* at offset 0/],
+    [
+      '{{ticket-number}}',
+      /unexpected character "-" in a variable name \(write \\\{\{ for a literal \{\{\) at offset 8/,
+    ],
+    ['{{ ticket number }}', /unexpected character "n" after the variable name .* at offset 10/],
+    ['{{{link}}}', /unexpected character "\{" .* at offset 2/],
+    ['{{ "link" }}', /unexpected character "\\"" .* at offset 3/],
+    ['{{ link() }}', /unexpected character "\(" .* at offset 7/],
+    ['{{#each items}}', /unexpected character "#" .* at offset 2/],
+    ['{{ link.toUpperCase() }}', /unexpected character "\(" .* at offset 19/],
+    [
+      '{{ link } }}',
+      /unexpected character "\}" after the variable name \(expected "\}\}" or a "\|" fallback\) at offset 8/,
+    ],
+    ['{{ticket..number}}', /invalid variable name "ticket\.\.number" .* at offset 2/],
+    ['{{.link}}', /invalid variable name "\.link" .* at offset 2/],
+    ['{{link.}}', /invalid variable name "link\." .* at offset 2/],
+    ['{{fields.1st}}', /invalid variable name "fields\.1st" .* at offset 2/],
+    ['{{ link | there }}', /expected a double-quoted fallback after "\|", found "t" at offset 10/],
+    ["{{ link | 'there' }}", /expected a double-quoted fallback .* at offset 10/],
+    ['{{ link | "there }}', /unterminated fallback string at offset 10/],
+    ['{{ link | "a\\nb" }}', /unknown escape "\\n" in a fallback .* at offset 12/],
+    ['{{ link | "a\\', /unknown escape a lone "\\" in a fallback .* at offset 12/],
+    ['{{ link | "a" "b" }}', /unexpected character "\\"" after the fallback .* at offset 14/],
+    ['{{ link | "a" | "b" }}', /unexpected character "\|" after the fallback .* at offset 14/],
+    ['line one\nline two {{ oops', /at offset 18 \(line 2, column 10\)/],
+  ])('refuses %j', (source, message) => {
+    const error = thrown(() => parseTemplate(source));
     expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]?.path).toEqual(['cannedResponses', 3, 'body']);
-    expect(error.issues[0]?.message).toContain(message);
-    expect(error.message).toContain(`cannedResponses.3.body: ${message}`);
-  });
-
-  test('long offending text is quoted cut short', () => {
-    const error = refusal(() => parseTemplate(`ok {{ ${'x'.repeat(500)}`, ['subject']));
-    expect(error.message).toContain(`"{{ ${'x'.repeat(57)}…" is never closed`);
-  });
-
-  test('without a field path the error concerns the input as a whole', () => {
-    const error = refusal(() => parseTemplate('{{'));
     expect(error.issues[0]?.path).toEqual([]);
-    expect(error.message).toBe('Invalid template: (input): "{{" is never closed with "}}" at line 1, column 1');
+    expect(error.issues[0]?.message).toMatch(message);
+    expect(error.message).toMatch(/^Invalid template: /);
   });
 
-  test('refuses a source that is not a string', () => {
-    const error = refusal(() => parseTemplate(42 as unknown as string, ['body']));
-    expect(error.message).toBe('Invalid template: body: must be a string');
-  });
-});
-
-describe('checkVariables', () => {
-  const isAllowed = (variable: string) => isTemplateVariable(variable, ['order_id']);
-
-  test('accepts a template whose variables are all allowed', () => {
-    const template = parseTemplate('{{ticket.number}} {{fields.order_id}} {{ link }}');
-    expect(() => checkVariables(template, isAllowed, ['body'])).not.toThrow();
-    expect(() => checkVariables(parseTemplate('no variables'), () => false)).not.toThrow();
+  test('puts options.path on syntax issues', () => {
+    expect(thrown(() => parseTemplate('{{', { path: ['body'] })).issues[0]?.path).toEqual(['body']);
   });
 
-  test('refuses unknown names, listing every one of them and the allowed ones', () => {
-    const template = parseTemplate('{{ticket.number}} {{ticket.secret}} {{fields.card}} {{ticket.secret}}');
-    const error = refusal(() =>
-      checkVariables(template, isAllowed, ['cannedResponses', 'body'], [...TEMPLATE_VARIABLES, 'fields.order_id']),
-    );
-    expect(error.issues).toEqual([
-      {
-        path: ['cannedResponses', 'body'],
-        message: `unknown variables {{ticket.secret}}, {{fields.card}}; allowed: ${[...TEMPLATE_VARIABLES, 'fields.order_id'].join(', ')}`,
-      },
-    ]);
-    expect(error.message).toMatch(/^Invalid template: cannedResponses\.body: unknown variables \{\{ticket\.secret\}\}/);
+  test('refuses a source that is not a string (untyped callers)', () => {
+    expect(thrown(() => parseTemplate(42 as unknown as string)).issues[0]?.message).toBe('must be a string');
   });
 
-  test('one unknown name reads in the singular; without allowedForMessage only the unknown ones are listed', () => {
-    const error = refusal(() => checkVariables(parseTemplate('{{ nope }}'), isAllowed));
-    expect(error.message).toBe('Invalid template: (input): unknown variable {{nope}}');
-  });
-
-  test('the predicate is asked about each distinct variable', () => {
-    const isAllowedSpy = vi.fn(() => true);
-    checkVariables(parseTemplate('{{a}} {{b}} {{a}}'), isAllowedSpy);
-    expect(isAllowedSpy.mock.calls).toEqual([['a'], ['b']]);
-  });
-});
-
-describe('renderTemplate', () => {
-  const context = {
-    ticket: { number: 'T-1042', subject: 'Printer on fire', priority: 'high', status: 'open' },
-    requester: { name: 'Ada', email: 'ada@example.com' },
-    link: 'https://help.example.com/t/T-1042?a=1&b=2',
-  };
-
-  test('substitutes values by dotted path', () => {
-    expect(render('[{{ ticket.number }}] {{ticket.subject}} for {{requester.name}}', context)).toBe(
-      '[T-1042] Printer on fire for Ada',
-    );
-  });
-
-  test('text is the default format', () => {
-    expect(renderTemplate(parseTemplate('{{link}}'), context)).toBe('https://help.example.com/t/T-1042?a=1&b=2');
-  });
-
-  test('a custom field is read from fields', () => {
-    expect(render('Order {{ fields.order_id }}', { fields: { order_id: 'A-1' } })).toBe('Order A-1');
-  });
-
-  test('missing, null and undefined values render empty', () => {
-    expect(
-      render('[{{missing}}|{{ticket.missing}}|{{ticket.number.deeper}}|{{nil}}|{{undef}}|{{nil.below}}]', {
-        ticket: { number: 'T-1' },
-        nil: null,
-        undef: undefined,
-      }),
-    ).toBe('[|||||]');
-  });
-
-  test('numbers, booleans and bigints render with String(); objects and arrays render empty', () => {
-    expect(
-      render('{{n}} {{zero}} {{neg}} {{yes}} {{no}} {{big}} [{{obj}}] [{{arr}}] [{{date}}] [{{sym}}]', {
-        n: 42.5,
-        zero: 0,
-        neg: -1,
-        yes: true,
-        no: false,
-        big: 10n,
-        obj: { a: 1 },
-        arr: [1, 2],
-        date: new Date(0),
-        sym: Symbol('s'),
-      }),
-    ).toBe('42.5 0 -1 true false 10 [] [] [] []');
-  });
-
-  test.each([
-    ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['"><img src=x onerror=alert(1)>', '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'],
-    ["' onmouseover='alert(1)", '&#39; onmouseover=&#39;alert(1)'],
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${} is the payload, it must reach the renderer as typed
-    ['`${}`', '&#96;${}&#96;'],
-    ['Tom & Jerry &amp;', 'Tom &amp; Jerry &amp;amp;'],
-  ])('html escapes %j in values; text leaves it verbatim', (payload, escaped) => {
-    const template = parseTemplate('<p title="{{ requester.name }}">{{ ticket.subject }}</p>');
-    const values = { requester: { name: payload }, ticket: { subject: payload } };
-    expect(renderTemplate(template, values, { format: 'html' })).toBe(`<p title="${escaped}">${escaped}</p>`);
-    expect(renderTemplate(template, values, { format: 'text' })).toBe(`<p title="${payload}">${payload}</p>`);
-  });
-
-  test("the template's own HTML stays as written in html", () => {
-    const source = '<a href="{{link}}" class=\'btn\'>Open &rarr;</a> <b>`code`</b>';
-    expect(render(source, context, 'html')).toBe(
-      '<a href="https://help.example.com/t/T-1042?a=1&amp;b=2" class=\'btn\'>Open &rarr;</a> <b>`code`</b>',
-    );
-  });
-
-  test('values are never parsed as templates themselves', () => {
-    const values = { requester: { name: '{{ticket.secret}} \\{{x}}' }, ticket: { secret: 's3cret' } };
-    expect(render('Hi {{requester.name}}', values)).toBe('Hi {{ticket.secret}} \\{{x}}');
-    expect(render('Hi {{requester.name}}', values, 'html')).toBe('Hi {{ticket.secret}} \\{{x}}');
-  });
-
-  test('a numeric value is escaped like any other in html', () => {
-    expect(render('{{n}}', { n: 1 }, 'html')).toBe('1');
-  });
-
-  test('refuses an unknown format rather than falling back to unescaped text', () => {
-    const error = refusal(() =>
-      renderTemplate(parseTemplate('{{a}}'), { a: '<b>' }, { format: 'HTML' as unknown as 'html' }),
-    );
-    expect(error.issues).toEqual([{ path: ['format'], message: 'must be "text" or "html"' }]);
-    expect(error.message).toBe('Invalid render options: format: must be "text" or "html"');
-  });
-
-  test('renders a 100 kB template quickly', () => {
-    const template = parseTemplate('{{ ticket.subject }} & more <br>\n'.repeat(4_000));
+  test('stays fast on hostile input', () => {
     const started = performance.now();
-    const html = renderTemplate(template, { ticket: { subject: '<i>x</i>' } }, { format: 'html' });
-    expect(performance.now() - started).toBeLessThan(250);
-    expect(html.startsWith('&lt;i&gt;x&lt;/i&gt; & more <br>\n')).toBe(true);
-  });
-});
-
-describe('prototype safety', () => {
-  afterEach(() => {
-    // Belt and braces: if a test ever did pollute, later tests must not inherit it.
-    delete (Object.prototype as Record<string, unknown>).polluted;
-    delete (Object.prototype as Record<string, unknown>).x;
-  });
-
-  const assertPrototypesClean = () => {
-    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
-    expect(Object.hasOwn(Object.prototype, 'x')).toBe(false);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(({} as Record<string, unknown>).x).toBeUndefined();
-  };
-
-  test('{{__proto__.polluted}} reads nothing and writes nothing', () => {
-    const template = parseTemplate('[{{__proto__.polluted}}][{{__proto__}}][{{ticket.__proto__.polluted}}]');
-    expect(renderTemplate(template, { ticket: {} })).toBe('[][][]');
-    expect(renderTemplate(template, { ticket: {} }, { format: 'html' })).toBe('[][][]');
-    assertPrototypesClean();
-  });
-
-  test('{{constructor.name}}, {{prototype}} and inherited methods render empty', () => {
-    expect(
-      render('[{{constructor.name}}][{{constructor}}][{{ticket.constructor.name}}][{{prototype}}][{{toString}}]', {
-        ticket: {},
-      }),
-    ).toBe('[][][][][]');
-    expect(render('[{{hasOwnProperty}}][{{valueOf}}][{{ticket.toString}}]', { ticket: { number: 'T-1' } })).toBe(
-      '[][][]',
-    );
-  });
-
-  test('own properties named constructor or prototype are not read either', () => {
-    expect(render('[{{constructor}}][{{prototype.x}}]', { constructor: 'c', prototype: { x: 'p' } })).toBe('[][]');
-  });
-
-  test('a context from JSON.parse with a __proto__ key neither leaks nor pollutes', () => {
-    const context = JSON.parse('{"__proto__": {"x": 1}, "ticket": {"__proto__": {"number": "T-evil"}}}');
-    expect(Object.hasOwn(context, '__proto__')).toBe(true);
-    expect(render('[{{__proto__.x}}][{{x}}][{{ticket.number}}][{{ticket.__proto__.number}}]', context)).toBe(
-      '[][][][]',
-    );
-    assertPrototypesClean();
-  });
-
-  test('inherited values are never read', () => {
-    const inherited = Object.create({ secret: 'inherited' }) as Record<string, unknown>;
-    const child = Object.create({ number: 'T-inherited' }) as Record<string, unknown>;
-    expect(render('[{{secret}}][{{ticket.number}}]', { ticket: child })).toBe('[][]');
-    expect(renderTemplate(parseTemplate('[{{secret}}]'), inherited)).toBe('[]');
-  });
-
-  test('null-prototype objects are plain and can be walked', () => {
-    const ticket = Object.assign(Object.create(null), { number: 'T-7' });
-    expect(render('{{ticket.number}}', Object.assign(Object.create(null), { ticket }))).toBe('T-7');
-  });
-
-  test('functions and getters are never called', () => {
-    const fn = vi.fn(() => 'called');
-    const getter = vi.fn(() => 'got');
-    const ticket = { number: fn, subject: 'S' } as Record<string, unknown>;
-    Object.defineProperty(ticket, 'status', { get: getter, enumerable: true });
-    expect(
-      render('[{{ticket.number}}][{{ticket.number.name}}][{{ticket.status}}][{{ticket.subject}}]', { ticket }),
-    ).toBe('[][][][S]');
-    expect(fn).not.toHaveBeenCalled();
-    expect(getter).not.toHaveBeenCalled();
-  });
-
-  test('class instances, arrays and maps are not walked into', () => {
-    class Ticket {
-      number = 'T-1';
+    for (const source of ['{{'.repeat(50_000), `{{${'a'.repeat(100_000)}`, `{{ a | "${'\\\\'.repeat(50_000)}`]) {
+      expect(() => parseTemplate(source)).toThrow();
     }
-    expect(
-      render('[{{ticket.number}}][{{list.length}}][{{map.size}}][{{date.getTime}}]', {
-        ticket: new Ticket(),
-        list: ['a'],
-        map: new Map([['size', 'x']]),
-        date: new Date(0),
-      }),
-    ).toBe('[][][][]');
+    parseTemplate(`${'{{link}}'.repeat(20_000)}${'\\{{'.repeat(20_000)}`);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 
 describe('isTemplateVariable', () => {
-  test('accepts every offered variable', () => {
-    for (const variable of TEMPLATE_VARIABLES) expect(isTemplateVariable(variable)).toBe(true);
-    expect(TEMPLATE_VARIABLES).toEqual([
-      'ticket.number',
-      'ticket.subject',
-      'ticket.priority',
-      'ticket.status',
-      'requester.name',
-      'requester.email',
-      'agent.name',
-      'department.name',
-      'link',
-    ]);
-    expect(Object.isFrozen(TEMPLATE_VARIABLES)).toBe(true);
+  test.each(TEMPLATE_VARIABLES)('knows %s', (name) => {
+    expect(isTemplateVariable(name)).toBe(true);
+    expect(isTemplateVariable(name, [])).toBe(true);
   });
 
-  test('without fieldNames, any fields.<identifier> names a custom field', () => {
-    expect(isTemplateVariable('fields.order_id')).toBe(true);
-    expect(isTemplateVariable('fields._x9')).toBe(true);
-  });
-
-  test('with fieldNames, only those fields', () => {
-    expect(isTemplateVariable('fields.order_id', ['order_id', 'plan'])).toBe(true);
-    expect(isTemplateVariable('fields.plan', ['order_id', 'plan'])).toBe(true);
-    expect(isTemplateVariable('fields.card', ['order_id', 'plan'])).toBe(false);
-    expect(isTemplateVariable('fields.order_id', [])).toBe(false);
-    expect(isTemplateVariable('ticket.number', [])).toBe(true);
-  });
-
-  test.each([
-    'ticket',
-    'ticket.id',
-    'ticket.number.length',
-    'requester',
-    'fields',
-    'fields.',
-    'fields.a.b',
-    'fields.1x',
-    'fields.__proto__',
-    'fields.constructor',
-    'fields.prototype',
-    'Ticket.number',
-    'link.href',
-    '',
-  ])('refuses %j', (variable) => {
-    expect(isTemplateVariable(variable)).toBe(false);
-    expect(isTemplateVariable(variable, ['__proto__', 'constructor', 'prototype', 'a'])).toBe(false);
+  test.each<[string, readonly string[] | null | undefined, boolean]>([
+    ['fields.plan', undefined, true],
+    ['fields.plan', null, true],
+    ['fields.plan', ['plan', 'tier'], true],
+    ['fields.plan', ['tier'], false],
+    ['fields.plan', [], false],
+    ['fields.Plan', ['plan'], false],
+    ['fields.a', undefined, true],
+    [`fields.a${'b'.repeat(63)}`, undefined, true],
+    [`fields.a${'b'.repeat(64)}`, undefined, false],
+    ['fields._plan', undefined, false],
+    ['fields._plan', ['_plan'], false],
+    ['fields.1plan', undefined, false],
+    ['fields.plan.tier', undefined, false],
+    ['fields.', undefined, false],
+    ['fields', undefined, false],
+    ['fields.plan-tier', ['plan-tier'], false],
+    ['ticket.numbr', undefined, false],
+    ['ticket', undefined, false],
+    ['Ticket.Number', undefined, false],
+    ['constructor', undefined, false],
+    ['', undefined, false],
+  ])('%s with %j is %s', (name, ids, expected) => {
+    expect(isTemplateVariable(name, ids)).toBe(expected);
   });
 });
 
-test('the exported Template type matches what parseTemplate returns', () => {
-  const template: Template = parseTemplate('{{link}}');
-  expect(template.variables).toEqual(['link']);
+describe('checkVariables', () => {
+  test('accepts known variables and custom fields', () => {
+    const parsed = parseTemplate('{{ticket.number}} {{link}} {{fields.plan}}');
+    expect(() => checkVariables(parsed, {})).not.toThrow();
+    expect(() => checkVariables(parsed, { customFieldIds: null })).not.toThrow();
+    expect(() => checkVariables(parsed, { customFieldIds: ['plan'] })).not.toThrow();
+  });
+
+  test('reports each unknown variable once, with a suggestion when one is close', () => {
+    const parsed = parseTemplate('{{ticket.numbr}} {{agent.nmae}} {{ticket.numbr}} {{weather.today}} {{link}}');
+    const error = thrown(() => checkVariables(parsed, { path: ['body'] }));
+    expect(error.issues).toEqual([
+      { path: ['body'], message: 'unknown variable {{ticket.numbr}} — did you mean {{ticket.number}}?' },
+      { path: ['body'], message: 'unknown variable {{agent.nmae}} — did you mean {{agent.name}}?' },
+      { path: ['body'], message: 'unknown variable {{weather.today}}' },
+    ]);
+    expect(error.message).toContain('body: unknown variable {{ticket.numbr}}');
+  });
+
+  test.each<[string, string | undefined]>([
+    ['ticket.statu', 'ticket.status'],
+    ['ticket.sttaus', 'ticket.status'],
+    ['tickets.number', 'ticket.number'],
+    ['lnk', 'link'],
+    ['requester.emial', 'requester.email'],
+    ['Ticket.Number', 'ticket.number'],
+    ['ticket.nbr', undefined],
+    ['department', undefined],
+  ])('suggests for %s: %s', (name, suggestion) => {
+    const message = thrown(() => checkVariables(parseTemplate(`{{${name}}}`))).issues[0]?.message;
+    expect(message).toBe(
+      suggestion === undefined
+        ? `unknown variable {{${name}}}`
+        : `unknown variable {{${name}}} — did you mean {{${suggestion}}}?`,
+    );
+  });
+
+  test('refuses custom fields outside the list and suggests listed ones', () => {
+    const parsed = parseTemplate('{{fields.paln}} {{fields.region}}');
+    const error = thrown(() => checkVariables(parsed, { customFieldIds: ['plan', 'tier'], path: ['subject'] }));
+    expect(error.issues).toEqual([
+      { path: ['subject'], message: 'unknown variable {{fields.paln}} — did you mean {{fields.plan}}?' },
+      { path: ['subject'], message: 'unknown variable {{fields.region}}' },
+    ]);
+  });
+
+  test('without a list any valid id is allowed, an invalid one never', () => {
+    expect(() => checkVariables(parseTemplate('{{fields.anything_at_all}}'))).not.toThrow();
+    const error = thrown(() => checkVariables(parseTemplate('{{fields._secret}} {{fields.a.b}}')));
+    expect(error.issues.map((issue) => issue.message)).toEqual([
+      'unknown variable {{fields._secret}}: a custom field id starts with a letter and has at most 64 letters, digits or _',
+      'unknown variable {{fields.a.b}}: a custom field id starts with a letter and has at most 64 letters, digits or _',
+    ]);
+  });
+
+  test('an empty list allows no custom field', () => {
+    expect(thrown(() => checkVariables(parseTemplate('{{fields.plan}}'), { customFieldIds: [] })).issues).toHaveLength(
+      1,
+    );
+  });
+
+  test('defaults the path to the template as a whole and shortens long names', () => {
+    const long = `x${'y'.repeat(500)}`;
+    const issue = thrown(() => checkVariables(parseTemplate(`{{${long}}}`))).issues[0];
+    expect(issue?.path).toEqual([]);
+    expect(issue?.message.length).toBeLessThan(120);
+  });
+});
+
+describe('renderTemplate', () => {
+  test.each<[string, TemplateValues, string]>([
+    [
+      'Hi {{requester.name}}, ticket {{ticket.number}} ({{ticket.subject}}) is with {{agent.name}} in {{department.name}}.',
+      values,
+      'Hi Ada, ticket TK-42 (Printer on fire) is with Grace in Facilities.',
+    ],
+    ['{{ link }}', values, 'https://desk.example.com/t/42'],
+    ['Plan: {{fields.plan}}', values, 'Plan: Pro'],
+    ['#{{ticket.number}}', { 'ticket.number': 42 }, '#42'],
+    ['{{ticket.number}}', { 'ticket.number': 0 }, '0'],
+    ['{{fields.vip}}', { 'fields.vip': true }, 'true'],
+    ['{{fields.vip}}', { 'fields.vip': false }, 'false'],
+    ['Hi {{ requester.name | "there" }}!', {}, 'Hi there!'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': null }, 'Hi there!'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': undefined }, 'Hi there!'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': '' }, 'Hi there!'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': '\u0000\u0007' }, 'Hi there!'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': ' ' }, 'Hi  !'],
+    ['Hi {{ requester.name | "there" }}!', { 'requester.name': 'Ada' }, 'Hi Ada!'],
+    ['Hi {{ requester.name }}!', {}, 'Hi !'],
+    ['Hi {{ requester.name | "" }}!', {}, 'Hi !'],
+    ['{{ link | "say \\"hi\\"" }}', {}, 'say "hi"'],
+    ['\\{{ticket.number}} is {{ticket.number}}', values, '{{ticket.number}} is TK-42'],
+    ['{{unknown.thing}}', { 'unknown.thing': 'shown' }, 'shown'],
+    ['{{constructor}}|{{toString}}', {}, '|'],
+    ['keep\u0007 template\r\n text', {}, 'keep\u0007 template\r\n text'],
+  ])('renders %j', (source, input, expected) => {
+    expect(renderTemplate(source, input)).toBe(expected);
+    expect(renderTemplate(parseTemplate(source), input, { format: 'text' })).toBe(expected);
+  });
+
+  test('inserts values verbatim in text format', () => {
+    expect(renderTemplate('{{ticket.subject}}', { 'ticket.subject': '<b>"Tom" & \'Jerry\'</b>' })).toBe(
+      '<b>"Tom" & \'Jerry\'</b>',
+    );
+  });
+
+  test('removes control characters other than newline and tab from values in both formats', () => {
+    const hostile = 'a\u0000b\u0007c\u001b[31md\re\nf\tg\u007fh\u0085i\u009fj';
+    expect(renderTemplate('{{ticket.subject}}', { 'ticket.subject': hostile })).toBe('abc[31mde\nf\tghij');
+    expect(renderTemplate('{{ticket.subject}}', { 'ticket.subject': hostile }, { format: 'html' })).toBe(
+      'abc[31mde\nf\tghij',
+    );
+    expect(renderTemplate('{{link|"a\u0000b"}}', {})).toBe('ab');
+  });
+
+  test('never expands a value or a fallback as a template', () => {
+    expect(renderTemplate('{{ticket.subject}}', { 'ticket.subject': '{{agent.name}}', 'agent.name': 'Grace' })).toBe(
+      '{{agent.name}}',
+    );
+    expect(
+      renderTemplate(
+        '{{ticket.subject}}',
+        { 'ticket.subject': '{{agent.name}}', 'agent.name': 'Grace' },
+        { format: 'html' },
+      ),
+    ).toBe('{{agent.name}}');
+    expect(renderTemplate('{{ticket.subject | "{{agent.name}}"}}', { 'agent.name': 'Grace' })).toBe('{{agent.name}}');
+    expect(renderTemplate('{{a}}{{b}}', { a: '{', b: '{link}}', link: 'x' })).toBe('{{link}}');
+  });
+
+  test('parses a string template and throws on broken syntax', () => {
+    expect(thrown(() => renderTemplate('{{ oops', values)).issues[0]?.message).toMatch(/never closed/);
+  });
+
+  test('refuses an unknown format from untyped callers', () => {
+    const error = thrown(() => renderTemplate('x', {}, { format: 'HTML' as 'html' }));
+    expect(error.issues).toEqual([{ path: ['format'], message: 'must be "text" or "html"' }]);
+  });
+
+  test('ignores values that are not strings, numbers or booleans (untyped callers)', () => {
+    const odd = { 'ticket.subject': { toString: () => 'evil' }, link: () => 'fn' } as unknown as TemplateValues;
+    expect(renderTemplate('[{{ticket.subject}}][{{link | "none"}}]', odd)).toBe('[][none]');
+  });
+});
+
+describe('renderTemplate in html format', () => {
+  test('escapes values and fallbacks but not the template text', () => {
+    expect(
+      renderTemplate(
+        '<p class="greeting">Hi {{requester.name | "<friend>"}} & welcome — {{ticket.subject}}</p>',
+        { 'ticket.subject': 'Tom & "Jerry" \'s <b>' },
+        { format: 'html' },
+      ),
+    ).toBe('<p class="greeting">Hi &lt;friend&gt; & welcome — Tom &amp; &quot;Jerry&quot; &#39;s &lt;b&gt;</p>');
+  });
+
+  test.each([
+    ['<img src=x onerror=alert(1)>', '<p>&lt;img src=x onerror=alert(1)&gt;</p>'],
+    ['<script>alert(1)</script>', '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>'],
+    ['&lt;script&gt;', '<p>&amp;lt;script&amp;gt;</p>'],
+  ])('makes %j inert in element text', (subject, expected) => {
+    expect(renderTemplate('<p>{{ticket.subject}}</p>', { 'ticket.subject': subject }, { format: 'html' })).toBe(
+      expected,
+    );
+  });
+
+  test.each([
+    ['" onmouseover="alert(1)', '<a title="&quot; onmouseover=&quot;alert(1)">x</a>'],
+    ['x"><script>alert(1)</script>', '<a title="x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</a>'],
+  ])('keeps %j inside a double-quoted attribute', (subject, expected) => {
+    expect(
+      renderTemplate('<a title="{{ticket.subject}}">x</a>', { 'ticket.subject': subject }, { format: 'html' }),
+    ).toBe(expected);
+  });
+
+  test('keeps a value inside a single-quoted attribute', () => {
+    expect(
+      renderTemplate(
+        "<a title='{{ticket.subject}}'>x</a>",
+        { 'ticket.subject': "' onclick='alert(1)" },
+        { format: 'html' },
+      ),
+    ).toBe("<a title='&#39; onclick=&#39;alert(1)'>x</a>");
+  });
+
+  test('round-trips any value through <p>{{ticket.subject}}</p>', () => {
+    const hostileCharacters = fc.constantFrom(
+      ...'<>&"\'{}|\\/;#=\u0000\u0007\u001b\r\n\t\u007f\u0085\u2028 aZ'.split(''),
+      '&amp;',
+      '&lt;',
+      '{{agent.name}}',
+      '<script>',
+      '</p>',
+    );
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.string({ unit: hostileCharacters, maxLength: 30 }),
+    );
+    const template = parseTemplate('<p>{{ticket.subject}}</p>');
+    fc.assert(
+      fc.property(value, (v) => {
+        const html = renderTemplate(template, { 'ticket.subject': v, 'agent.name': 'Grace' }, { format: 'html' });
+        expect(html.startsWith('<p>')).toBe(true);
+        expect(html.endsWith('</p>')).toBe(true);
+        const inner = html.slice('<p>'.length, -'</p>'.length);
+        expect(inner).not.toMatch(/[<>"']/);
+        expect(html.split('<')).toHaveLength(3);
+        expect(unescapeHtml(inner)).toBe(v.replace(CONTROL, ''));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
