@@ -117,9 +117,9 @@ export async function loadTickets(desk: HelpDesk, storage: SqliteStorage, clock:
     bar.tick(Math.min(size, start + batch));
   }
   bar.done();
-  // The SLA engine sets nextSlaCheckAt; until it lands, give active tickets a check time 8 hours after creation.
-  storage.database.exec(`UPDATE tickets SET next_sla_check_at = created_at + 28800000,
-      data = json_set(data, '$.nextSlaCheckAt', strftime('%Y-%m-%dT%H:%M:%fZ', (created_at + 28800000) / 1000.0, 'unixepoch'))
+  // The SLA engine sets nextCheckAt; until it lands, give active tickets a check time 8 hours after creation.
+  storage.database.exec(`UPDATE tickets SET next_check_at = created_at + 28800000,
+      data = json_set(data, '$.nextCheckAt', strftime('%Y-%m-%dT%H:%M:%fZ', (created_at + 28800000) / 1000.0, 'unixepoch'))
     WHERE status IN ('open', 'in_progress', 'awaiting_customer')`);
   storage.optimize();
 }

@@ -32,7 +32,7 @@ export async function readLatency(
   const counts = await sampleMs(Math.max(20, samples / 5), () => desk.queues.counts({ actor: admin }));
   const countsAgent = await sampleMs(Math.max(20, samples / 5), () => desk.queues.counts({ actor: agent }));
   const dueBefore = new Date(Date.parse('2025-01-01T00:00:00Z') + size * 15_000).toISOString();
-  const sla = await sampleMs(samples, () => storage.listSlaCandidates({ dueBefore, limit: 100 }));
+  const sla = await sampleMs(samples, () => storage.listDueTickets({ dueBefore, limit: 100 }));
   const rng = random(99);
   const search = await sampleMs(Math.max(50, samples / 2), () =>
     desk.tickets.search(rng.next() < 0.5 ? rng.word() : `${rng.word()} ${rng.word()}`, { actor: admin, limit: 25 }),

@@ -2,15 +2,22 @@ import {
   type AuditEvent,
   type ChangeSet,
   conflictError,
+  type Delivery,
+  type DeliveryClaim,
+  type DeliveryListQuery,
   type DirectoryKind,
   type DirectoryRecords,
+  type DueTicketQuery,
   decodeCursor,
   encodeCursor,
   type IdempotencyRecord,
   isWellFormed,
+  type LeaseRequest,
+  type OutboxDeferral,
+  type OutboxDispatch,
   type OutboxMessage,
+  type OutboxQuery,
   type Page,
-  type SlaCandidateQuery,
   type StorageAdapter,
   searchScore,
   type ThreadEntry,
@@ -22,6 +29,7 @@ import {
   type TicketSearchQuery,
 } from '@ticketkit/core';
 import Database from 'better-sqlite3';
+import { DELIVERY_DUE } from './migrations/002-outbox-deliveries.js';
 import { migrate } from './migrations/migrate.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -72,12 +80,59 @@ export interface SqliteStorageOptions {
 export interface SqliteStorage extends StorageAdapter {
   /** The connection, for backups, inspection and your own tables. */
   readonly database: SqliteDatabase;
+  /** Runs the migrations (always present here; `createHelpDesk` calls it). */
+  init(): Promise<void>;
+  /** Closes the connection if the adapter opened it (always present here). */
+  close(): Promise<void>;
   /** Counts from the per-cell count table (always present here). */
   countTickets(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>>;
   /** Ranked FTS5 search (always present here). */
   searchTickets(query: TicketSearchQuery): Promise<Page<Ticket>>;
-  /** The SLA sweep's batch, from the due-time index (always present here). */
-  listSlaCandidates(query: SlaCandidateQuery): Promise<Ticket[]>;
+  /**
+   * The scheduler's batch of due tickets (SLA checks, auto-close, reminders),
+   * one range of the due-time index (always present here).
+   */
+  listDueTickets(query: DueTicketQuery): Promise<Ticket[]>;
+  /**
+   * Pending outbox messages due by `dueBefore`, in commit order: the deferred
+   * messages the dispatch cursor has passed, then the log read forward from
+   * the cursor (always present here). The outbox has no index: when the
+   * cursor lags far behind the first due message (a long run of changes
+   * without notifications), the read moves it up in a short write transaction.
+   */
+  listPendingOutbox(query: OutboxQuery): Promise<OutboxMessage[]>;
+  /**
+   * Marks a pending message `dispatched` and writes its deliveries in one
+   * `BEGIN IMMEDIATE` transaction, so of concurrent dispatches in any number
+   * of processes exactly one wins; `false`, writing nothing, when the message
+   * is no longer pending. Throws when the ticket has no such message.
+   */
+  dispatchOutbox(dispatch: OutboxDispatch): Promise<boolean>;
+  /**
+   * Records a failed dispatch of a pending message in its log row (a message
+   * that is no longer pending is left alone); a message to retry moves to the
+   * deferred messages, out of the cursor's way.
+   */
+  deferOutbox(deferral: OutboxDeferral): Promise<void>;
+  /**
+   * Claims due, unclaimed (or lapsed) deliveries, earliest first, in one
+   * `BEGIN IMMEDIATE` transaction: claims in other connections and processes
+   * never overlap (always present here).
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]>;
+  /** Replaces a delivery if its stored `claimedBy` is `claimedBy`: one conditional UPDATE (always present here). */
+  updateDelivery(delivery: Delivery, claimedBy: string | null): Promise<boolean>;
+  /** One delivery, or `null` (always present here). */
+  getDelivery(id: string): Promise<Delivery | null>;
+  /**
+   * Deliveries newest first, keyset-paginated; overall, by ticket and by
+   * status each read one index range (always present here).
+   */
+  listDeliveries(query: DeliveryListQuery): Promise<Page<Delivery>>;
+  /** Grants a lease with one conditional upsert (always present here). */
+  acquireLease(lease: LeaseRequest): Promise<boolean>;
+  /** Gives a lease back if `owner` holds it (always present here). */
+  releaseLease(name: string, owner: string): Promise<void>;
   /** The schema version of the file (after `init`). */
   schemaVersion(): number;
   /** Refreshes the query planner's statistics (`ANALYZE`); run it after a bulk load. */
@@ -107,6 +162,32 @@ export interface LogData {
 
 const withoutTicketId = <T extends { ticketId: string }>({ ticketId, ...rest }: T): Omit<T, 'ticketId'> => rest;
 const ms = (iso: string) => Date.parse(iso);
+// A batch size as SQLite's LIMIT should see it: a negative LIMIT would mean no limit at all.
+const batch = (limit: number) => Math.max(0, Math.trunc(limit) || 0);
+// listPendingOutbox moves the dispatch cursor up itself when it finds more settled log rows than this
+// between the cursor and the first due message (changes without notifications leave no message to
+// dispatch, so nothing else would move it).
+const OUTBOX_LAG = 1_000;
+
+/** A pending outbox message as its log row holds it. */
+type StoredMessage = Omit<OutboxMessage, 'ticketId'>;
+
+// The delivery columns beside the JSON, in the order of the INSERT below.
+const deliveryColumns = (delivery: Delivery) => [
+  delivery.id,
+  delivery.ticketId,
+  delivery.status,
+  ms(delivery.nextAttemptAt),
+  delivery.claimedBy,
+  delivery.claimedUntil === null ? null : ms(delivery.claimedUntil),
+  ms(delivery.createdAt),
+];
+const INSERT_DELIVERY = `INSERT INTO deliveries
+  (id, ticket_id, status, next_attempt_at, claimed_by, claimed_until, created_at, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const isBusy = (error: unknown) =>
+  error instanceof Error && /^SQLITE_(BUSY|LOCKED)/.test((error as Error & { code?: string }).code ?? '');
 
 /** SQLite text is UTF-8: a lone surrogate would come back as U+FFFD, so it is refused instead. */
 function checkText(value: string, field: string): string {
@@ -133,7 +214,7 @@ const COLUMN_NAMES = [
   'requester_email',
   'subject',
   'created_at',
-  'next_sla_check_at',
+  'next_check_at',
 ] as const;
 type ColumnName = (typeof COLUMN_NAMES)[number];
 
@@ -151,7 +232,7 @@ function ticketColumns(ticket: Ticket): Record<ColumnName, string | number | nul
     requester_email: ticket.requester.email,
     subject: checkText(ticket.subject, 'ticket.subject'),
     created_at: ms(ticket.createdAt),
-    next_sla_check_at: ticket.nextSlaCheckAt === null ? null : ms(ticket.nextSlaCheckAt),
+    next_check_at: ticket.nextCheckAt === null ? null : ms(ticket.nextCheckAt),
   };
 }
 
@@ -350,6 +431,143 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     }[];
   }
 
+  // ---- The outbox. Messages ride in ticket_log rows (LogData.outbox, with the row's status and
+  // due_at columns set from the message) and have no index: a command pays for none. The dispatch
+  // cursor (outbox_cursor) is the log seq up to which every message is settled — dispatched, dead,
+  // or waiting in outbox_deferred — so new messages are read forward from it, in commit order.
+
+  const readCursor = () => Number(sql('SELECT log_seq FROM outbox_cursor WHERE id = 1').pluck().get() ?? 0);
+
+  /** The log row of a ticket's message: found through the ticket's log (the ticket_log_ticket index). */
+  function findMessage(ticketId: string, messageId: string) {
+    const row = sql(`SELECT log.seq, log.data FROM ticket_log log
+      WHERE log.ticket_seq = (SELECT seq FROM tickets WHERE id = ?) AND log.status IS NOT NULL
+        AND json_extract(log.data, '$.outbox.id') = ?`).get(ticketId, messageId) as
+      | { seq: number; data: string }
+      | undefined;
+    const data = row && (JSON.parse(row.data) as LogData);
+    if (!row || !data?.outbox) throw new Error(`No outbox message ${messageId} of ticket ${ticketId}`);
+    return { seq: row.seq, data, message: data.outbox };
+  }
+
+  /** Rewrites a message in its log row: the JSON, and the status and due_at columns with it. */
+  function writeMessage(seq: number, data: LogData, message: StoredMessage) {
+    sql('UPDATE ticket_log SET status = ?, due_at = ?, data = ? WHERE seq = ?').run(
+      message.status,
+      ms(message.nextAttemptAt),
+      json({ ...data, outbox: message }),
+      seq,
+    );
+  }
+
+  /**
+   * Moves the cursor past every settled log row, inside a write transaction. A pending message that
+   * is not due by `at` moves into outbox_deferred on the way (it is listed from there when due), so
+   * only a due, undispatched message stops the cursor. Every row is passed once.
+   */
+  function advanceCursor(at: number) {
+    const cursor = readCursor();
+    let next = cursor;
+    for (;;) {
+      const row = sql(`SELECT seq, due_at FROM ticket_log NOT INDEXED
+        WHERE seq > ? AND status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM outbox_deferred WHERE log_seq = ticket_log.seq)
+        ORDER BY seq LIMIT 1`).get(next) as { seq: number; due_at: number } | undefined;
+      if (!row) {
+        // Everything written so far is settled (the log is append-only: its seqs only grow).
+        next = Math.max(next, Number(sql('SELECT coalesce(max(seq), 0) FROM ticket_log').pluck().get()));
+        break;
+      }
+      if (row.due_at <= at) {
+        next = row.seq - 1;
+        break;
+      }
+      sql('INSERT INTO outbox_deferred (log_seq, due_at) VALUES (?, ?)').run(row.seq, row.due_at);
+      next = row.seq;
+    }
+    if (next > cursor) {
+      sql(`INSERT INTO outbox_cursor (id, log_seq) VALUES (1, ?)
+        ON CONFLICT (id) DO UPDATE SET log_seq = excluded.log_seq`).run(next);
+    }
+  }
+  const advance = db.transaction(advanceCursor);
+
+  // One read transaction, so the cursor, the deferred messages and the log are one snapshot.
+  const readPending = db.transaction((dueBefore: number, limit: number) => {
+    const cursor = readCursor();
+    type Row = { seq: number; ticket_id: string; data: string };
+    // Deferred messages the cursor has passed: all before the log the cursor has not (seq order).
+    const rows = sql(`SELECT log.seq, t.id AS ticket_id, log.data
+      FROM outbox_deferred deferred
+      CROSS JOIN ticket_log log ON log.seq = deferred.log_seq
+      CROSS JOIN tickets t ON t.seq = log.ticket_seq
+      WHERE deferred.log_seq <= ? AND deferred.due_at <= ?
+      ORDER BY deferred.log_seq LIMIT ?`).all(cursor, dueBefore, limit) as Row[];
+    if (rows.length === limit) return { rows, lag: 0 };
+    // Then the log forward from the cursor: one range of its rowid, no index.
+    const forward = sql(`SELECT log.seq, t.id AS ticket_id, log.data
+      FROM ticket_log AS log NOT INDEXED
+      CROSS JOIN tickets t ON t.seq = log.ticket_seq
+      WHERE log.seq > ? AND log.status = 'pending' AND log.due_at <= ?
+      ORDER BY log.seq LIMIT ?`).all(cursor, dueBefore, limit - rows.length) as Row[];
+    // How many settled rows the read stepped over before its first due message.
+    const first = forward[0];
+    const lag = first
+      ? first.seq - cursor - 1
+      : Number(sql('SELECT coalesce(max(seq), 0) FROM ticket_log').pluck().get()) - cursor;
+    return { rows: [...rows, ...forward], lag };
+  });
+
+  const dispatch = db.transaction((request: OutboxDispatch): boolean => {
+    const found = findMessage(request.ticketId, request.messageId);
+    if (found.message.status !== 'pending') return false;
+    const insert = sql(INSERT_DELIVERY);
+    for (const delivery of request.deliveries) insert.run(...deliveryColumns(delivery), json(delivery));
+    writeMessage(found.seq, found.data, { ...found.message, status: 'dispatched', updatedAt: request.at });
+    sql('DELETE FROM outbox_deferred WHERE log_seq = ?').run(found.seq);
+    advanceCursor(ms(request.at));
+    return true;
+  });
+
+  const defer = db.transaction((deferral: OutboxDeferral) => {
+    const found = findMessage(deferral.ticketId, deferral.messageId);
+    if (found.message.status !== 'pending') return;
+    const { status, attempts, nextAttemptAt, lastError, at } = deferral;
+    writeMessage(found.seq, found.data, {
+      ...found.message,
+      status,
+      attempts,
+      nextAttemptAt,
+      lastError,
+      updatedAt: at,
+    });
+    if (status === 'pending') {
+      sql(`INSERT INTO outbox_deferred (log_seq, due_at) VALUES (?, ?)
+        ON CONFLICT (log_seq) DO UPDATE SET due_at = excluded.due_at`).run(found.seq, ms(nextAttemptAt));
+    } else {
+      sql('DELETE FROM outbox_deferred WHERE log_seq = ?').run(found.seq);
+    }
+    advanceCursor(ms(at));
+  });
+
+  // ---- Deliveries.
+
+  const claim = db.transaction(({ owner, now, until, limit }: DeliveryClaim): Delivery[] => {
+    const at = ms(now);
+    // The WHERE repeats deliveries_due's condition verbatim, so the partial index applies.
+    const rows = sql(`SELECT seq, data FROM deliveries INDEXED BY deliveries_due
+      WHERE ${DELIVERY_DUE} AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+      ORDER BY next_attempt_at, seq LIMIT ?`).all(at, at, batch(limit)) as { seq: number; data: string }[];
+    const update = sql('UPDATE deliveries SET claimed_by = ?, claimed_until = ?, data = ? WHERE seq = ?');
+    return rows.map((row) => {
+      const claimed: Delivery = { ...(JSON.parse(row.data) as Delivery), claimedBy: owner, claimedUntil: until };
+      update.run(owner, ms(until), json(claimed), row.seq);
+      return claimed;
+    });
+  });
+
+  const readDelivery = (data: string) => JSON.parse(data) as Delivery;
+
   const adapter: SqliteStorage = {
     id: 'sqlite',
     database: db,
@@ -498,10 +716,110 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       };
     },
 
-    async listSlaCandidates(query: SlaCandidateQuery) {
-      const rows = sql(`SELECT data FROM tickets INDEXED BY tickets_sla_due
-        WHERE next_sla_check_at <= ? ORDER BY next_sla_check_at, id LIMIT ?`).all(ms(query.dueBefore), query.limit);
+    async listDueTickets(query: DueTicketQuery) {
+      const rows = sql(`SELECT data FROM tickets INDEXED BY tickets_due
+        WHERE next_check_at <= ? ORDER BY next_check_at, id LIMIT ?`).all(ms(query.dueBefore), batch(query.limit));
       return rows.map(readTicket);
+    },
+
+    async listPendingOutbox(query: OutboxQuery) {
+      const dueBefore = ms(query.dueBefore);
+      const { rows, lag } = readPending(dueBefore, batch(query.limit)) as {
+        rows: { ticket_id: string; data: string }[];
+        lag: number;
+      };
+      if (lag > OUTBOX_LAG && !db.inTransaction) {
+        try {
+          advance.immediate(dueBefore);
+        } catch (error) {
+          // Only an optimization: a busy file moves it another time.
+          if (!isBusy(error)) throw error;
+        }
+      }
+      return rows.map(
+        (row) => ({ ...(JSON.parse(row.data) as LogData).outbox, ticketId: row.ticket_id }) as OutboxMessage,
+      );
+    },
+
+    async dispatchOutbox(request: OutboxDispatch) {
+      return dispatch.immediate(request) as boolean;
+    },
+
+    async deferOutbox(deferral: OutboxDeferral) {
+      defer.immediate(deferral);
+    },
+
+    async claimDeliveries(request: DeliveryClaim) {
+      return claim.immediate(request) as Delivery[];
+    },
+
+    async updateDelivery(delivery: Delivery, claimedBy: string | null) {
+      // One statement: the claim check and the write are one atomic step.
+      return (
+        sql(`UPDATE deliveries SET ticket_id = ?, status = ?, next_attempt_at = ?, claimed_by = ?,
+            claimed_until = ?, created_at = ?, data = ?
+          WHERE id = ? AND claimed_by IS ?`).run(
+          ...deliveryColumns(delivery).slice(1),
+          json(delivery),
+          delivery.id,
+          claimedBy,
+        ).changes === 1
+      );
+    },
+
+    async getDelivery(id: string) {
+      const row = sql('SELECT data FROM deliveries WHERE id = ?').pluck().get(id) as string | undefined;
+      return row === undefined ? null : readDelivery(row);
+    },
+
+    async listDeliveries(query: DeliveryListQuery) {
+      // Newest first, in (created_at, id) order of one index: by ticket (a ticket's few deliveries,
+      // with the status checked row by row when given), by status, or all of them.
+      const where: string[] = [];
+      const params: unknown[] = [];
+      let index = 'deliveries_created';
+      if (query.ticketId !== undefined) {
+        index = 'deliveries_ticket';
+        where.push('ticket_id = ?');
+        params.push(query.ticketId);
+      }
+      if (query.status !== undefined) {
+        if (query.ticketId === undefined) index = 'deliveries_status';
+        where.push('status = ?');
+        params.push(query.status);
+      }
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor, ['number', 'string']);
+        where.push('(created_at, id) < (?, ?)');
+        params.push(createdAt, id);
+      }
+      const limit = batch(query.limit);
+      const rows = sql(`SELECT created_at, id, data FROM deliveries INDEXED BY ${index}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params, limit + 1) as {
+        created_at: number;
+        id: string;
+        data: string;
+      }[];
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => readDelivery(row.data)),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      };
+    },
+
+    async acquireLease({ name, owner, now, until }: LeaseRequest) {
+      // One statement: free, lapsed or already the owner's, checked and granted atomically.
+      return (
+        sql(`INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+          ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+          WHERE leases.owner = excluded.owner OR leases.until <= ?`).run(name, owner, ms(until), ms(now)).changes === 1
+      );
+    },
+
+    async releaseLease(name: string, owner: string) {
+      sql('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
     },
 
     async listThread(ticketId) {

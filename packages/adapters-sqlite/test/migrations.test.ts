@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { createHelpDesk, isTicketkitError } from '@ticketkit/core';
+import { createHelpDesk, isTicketkitError, type Ticket } from '@ticketkit/core';
+import { makeOutboxMessage, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
-import { SCHEMA_VERSION, sqliteStorage } from '../src/index.js';
+import { MIGRATIONS, migrate, SCHEMA_VERSION, sqliteStorage } from '../src/index.js';
 import { runFixture } from './support/child-process.js';
 import { tempDirectory } from './support/temp-database.js';
 
@@ -26,7 +27,8 @@ test('a new file is migrated to the current schema, and migrating again changes 
   await again.init?.();
   expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
   const rows = again.database.prepare('SELECT version, name FROM ticketkit_migrations').all();
-  expect(rows).toEqual([{ version: 1, name: 'initial schema' }]);
+  expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2]);
   expect(again.database.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(again.database.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(again.database.pragma('synchronous', { simple: true })).toBe(1);
@@ -69,7 +71,7 @@ test('four processes starting on one new file at once all come up', { timeout: 6
     expect(run.stdout.trim()).toMatch(/^\d{6}$/);
   }
   const db = new Database(file(), { readonly: true });
-  expect(db.prepare('SELECT count(*) FROM ticketkit_migrations').pluck().get()).toBe(1);
+  expect(db.prepare('SELECT count(*) FROM ticketkit_migrations').pluck().get()).toBe(SCHEMA_VERSION);
   expect(db.prepare('SELECT count(*) FROM tickets').pluck().get()).toBe(4);
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   db.close();
@@ -85,4 +87,94 @@ test('options are checked before any file is created', () => {
     expect(() => sqliteStorage(options as never)).toThrow(/exactly one of filename or database|synchronous must be/);
   }
   expect(readdirSync(dir)).toEqual([]);
+});
+
+test('a file at schema version 1 with tickets migrates to 2, keeping every due time', async () => {
+  const { file } = temp();
+  // The file as version 1 of the adapter wrote it: the due time in next_sla_check_at and nextSlaCheckAt.
+  const old = new Database(file());
+  expect(migrate(old, 1)).toEqual({ from: 0, to: 1 });
+  const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
+  const tickets = [
+    makeTicket({ nextCheckAt: at(30) }),
+    makeTicket({ nextCheckAt: null, status: 'resolved' }),
+    makeTicket({ nextCheckAt: at(10), fields: { nextSlaCheckAt: 'a field of that name stays', lone: 'x\ud800y' } }),
+  ];
+  const insert = old.prepare(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state,
+    requester_email, subject, created_at, next_sla_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const ticket of tickets) {
+    const { nextCheckAt, ...rest } = ticket;
+    const seq = insert.run(
+      ticket.id,
+      ticket.number,
+      ticket.status,
+      ticket.departmentId,
+      ticket.teamId,
+      ticket.assigneeId,
+      ticket.slaState,
+      ticket.requester.email,
+      ticket.subject,
+      Date.parse(ticket.createdAt),
+      nextCheckAt === null ? null : Date.parse(nextCheckAt),
+      ticket.version,
+      JSON.stringify({ ...rest, nextSlaCheckAt: nextCheckAt }),
+    ).lastInsertRowid;
+    // Version 1 wrote outbox messages and never dispatched them: they are still pending after the migration.
+    const { ticketId, ...message } = makeOutboxMessage(ticket, { nextAttemptAt: ticket.createdAt });
+    old
+      .prepare("INSERT INTO ticket_log (id, ticket_seq, kind, status, due_at, data) VALUES (?, ?, 'change', ?, ?, ?)")
+      .run(message.id, seq, message.status, Date.parse(message.nextAttemptAt), JSON.stringify({ outbox: message }));
+  }
+  expect(old.prepare('SELECT max(version) FROM ticketkit_migrations').pluck().get()).toBe(1);
+  old.close();
+
+  const storage = sqliteStorage({ filename: file() });
+  await storage.init?.();
+  expect(storage.schemaVersion()).toBe(2);
+  const db = storage.database;
+  for (const ticket of tickets) {
+    const stored = (await storage.getTicket({ id: ticket.id })) as Ticket;
+    expect(stored).toEqual(ticket);
+    expect(stored).not.toHaveProperty('nextSlaCheckAt');
+    expect(db.prepare('SELECT next_check_at FROM tickets WHERE id = ?').pluck().get(ticket.id)).toBe(
+      ticket.nextCheckAt === null ? null : Date.parse(ticket.nextCheckAt),
+    );
+  }
+  const columns = db.prepare("SELECT name FROM pragma_table_info('tickets')").pluck().all();
+  expect(columns).toContain('next_check_at');
+  expect(columns).not.toContain('next_sla_check_at');
+  const indexes = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'tickets'")
+    .pluck()
+    .all();
+  expect(indexes).toContain('tickets_due');
+  expect(indexes).not.toContain('tickets_sla_due');
+  expect((await storage.listDueTickets({ dueBefore: at(59), limit: 10 })).map((ticket) => ticket.id)).toEqual([
+    tickets[2]?.id,
+    tickets[0]?.id,
+  ]);
+  expect(await storage.listPendingOutbox({ dueBefore: at(59), limit: 10 })).toHaveLength(3);
+  // The adapter writes the renamed column.
+  const first = tickets[0] as Ticket;
+  const moved = { ...first, version: 2, nextCheckAt: at(45) };
+  await storage.commit({
+    ticket: { kind: 'update', ticket: moved, expectedVersion: 1, previous: first },
+    thread: [],
+    audit: [],
+  });
+  expect((await storage.listDueTickets({ dueBefore: at(59), limit: 10 })).map((ticket) => ticket.id)).toEqual([
+    tickets[2]?.id,
+    first.id,
+  ]);
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  expect(db.pragma('foreign_key_check')).toEqual([]);
+  await storage.close?.();
+});
+
+test('migrate refuses a target version it does not know', () => {
+  const db = new Database(':memory:');
+  for (const target of [-1, 1.5, SCHEMA_VERSION + 1]) {
+    expect(() => migrate(db, target)).toThrow(/targetVersion must be a whole number/);
+  }
+  db.close();
 });

@@ -1,4 +1,5 @@
-import { createHelpDesk, type HelpDesk, manualClock, QUEUE_NAMES } from '@ticketkit/core';
+import { createHelpDesk, type Delivery, type HelpDesk, manualClock, QUEUE_NAMES, type Ticket } from '@ticketkit/core';
+import { makeDelivery, makeOutboxMessage } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type SqliteStorage, sqliteStorage } from '../src/index.js';
@@ -6,8 +7,9 @@ import { type Execution, recordingDatabase } from './support/recording-database.
 import { tempDirectory } from './support/temp-database.js';
 
 /**
- * Every queue page (first and deep), every count and the SLA candidate batch
- * read an index and never sort: asserted on EXPLAIN QUERY PLAN of the exact
+ * Every queue page (first and deep), every count, the due-ticket batch, the
+ * outbox reads, delivery claims and every delivery list read an index (or a
+ * rowid range) and never sort: asserted on EXPLAIN QUERY PLAN of the exact
  * statements the adapter runs, after ANALYZE on a populated file.
  */
 
@@ -51,6 +53,7 @@ beforeAll(async () => {
     if (index % 5 === 2) await desk.tickets.requestInfo(ticket.id, { body: '?' }, { actor: actors.admin });
     if (index % 7 === 3) await desk.tickets.resolve(ticket.id, { resolutionNote: 'x' }, { actor: actors.admin });
   }
+  await writeOutboxAndDeliveries();
   storage.optimize();
 });
 
@@ -59,6 +62,45 @@ afterAll(async () => {
   raw.close();
   temp.cleanup();
 });
+
+const minute = (n: number) => new Date(Date.UTC(2026, 2, 2, 9, 0) + n * 60_000).toISOString();
+
+/** An outbox message on each of 150 tickets: most dispatched to five deliveries, some deferred, some pending. */
+async function writeOutboxAndDeliveries() {
+  const tickets = (await storage.listTickets({ filter: {}, order: 'oldest', limit: 100 })).items;
+  tickets.push(...(await storage.listTickets({ filter: {}, order: 'newest', limit: 50 })).items);
+  const statuses: Delivery['status'][] = ['pending', 'retrying', 'delivered', 'dead'];
+  for (const [index, ticket] of tickets.entries()) {
+    const message = makeOutboxMessage(ticket, { nextAttemptAt: minute(index), createdAt: minute(index) });
+    await storage.commit({
+      ticket: { kind: 'update', ticket: { ...ticket, version: ticket.version + 1 }, expectedVersion: ticket.version },
+      thread: [],
+      audit: [],
+      outbox: [message],
+    });
+    if (index % 5 === 1) {
+      await storage.deferOutbox({
+        messageId: message.id,
+        ticketId: ticket.id,
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: minute(index + 600),
+        lastError: 'unavailable',
+        at: minute(index),
+      });
+    } else if (index % 5 !== 4) {
+      const deliveries = [0, 1, 2, 3, 4].map((n) =>
+        makeDelivery(message, ticket, {
+          status: statuses[(index + n) % 4],
+          nextAttemptAt: minute(index + n),
+          createdAt: minute(index),
+        }),
+      );
+      await storage.dispatchOutbox({ messageId: message.id, ticketId: ticket.id, deliveries, at: minute(index) });
+    }
+  }
+  await storage.claimDeliveries({ owner: 'setup', now: minute(60), until: minute(9999), limit: 40 });
+}
 
 function plan(execution: Execution): string[] {
   const rows = raw.prepare(`EXPLAIN QUERY PLAN ${execution.sql}`).all(...execution.params) as { detail: string }[];
@@ -116,10 +158,120 @@ test("a customer's own tickets read the requester index", async () => {
   expect(plan(executions[0] as Execution).join(' ')).toMatch(/tickets_requester/);
 });
 
-test('the SLA candidate batch reads the due-time index', async () => {
-  const executions = await statementsOf(
-    () => storage.listSlaCandidates?.({ dueBefore: '2026-03-03T00:00:00.000Z', limit: 100 }) ?? Promise.resolve([]),
+test('the due-ticket batch reads the due-time index', async () => {
+  const executions = await statementsOf(() =>
+    storage.listDueTickets({ dueBefore: '2026-03-03T00:00:00.000Z', limit: 100 }),
   );
-  expectIndexedWithoutSort(executions, 'SLA candidates');
-  expect(plan(executions[0] as Execution).join(' ')).toMatch(/tickets_sla_due/);
+  expectIndexedWithoutSort(executions, 'due tickets');
+  expect(plan(executions[0] as Execution).join(' ')).toMatch(/tickets_due/);
+});
+
+/** Every statement: no sort, no full scan of a table (a SCAN of an index is in order, and bounded by LIMIT). */
+function expectNoScanOrSort(executions: Execution[], label: string) {
+  expect(executions.length, label).toBeGreaterThan(0);
+  for (const execution of executions) {
+    const text = plan(execution).join(' | ');
+    if (process.env.SHOW_PLANS) console.log(label, execution.sql.replace(/\s+/g, ' '), '=>', text);
+    expect(text, `${label}: ${execution.sql}`).not.toMatch(/TEMP B-TREE/);
+    expect(text, `${label}: ${execution.sql}`).not.toMatch(/SCAN \w+(?!\w| USING (COVERING )?INDEX)/);
+  }
+}
+
+const planOf = (executions: Execution[], pattern: RegExp) => {
+  const execution = executions.find((candidate) => pattern.test(candidate.sql));
+  expect(execution, String(pattern)).toBeDefined();
+  return plan(execution as Execution).join(' | ');
+};
+
+describe('the outbox and the delivery log', () => {
+  test('pending messages: the deferred ones by key, then the log as a rowid range from the cursor', async () => {
+    const executions = await statementsOf(() => storage.listPendingOutbox({ dueBefore: minute(9999), limit: 100 }));
+    expectNoScanOrSort(executions, 'pending outbox');
+    expect(planOf(executions, /FROM outbox_deferred/)).toMatch(
+      /SEARCH deferred USING INTEGER PRIMARY KEY \(rowid<\?\).*SEARCH log USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+    );
+    expect(planOf(executions, /FROM ticket_log AS log NOT INDEXED/)).toMatch(
+      /^SEARCH log USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+    );
+  });
+
+  test('dispatch and deferral find the message through its ticket, and move the cursor by rowid', async () => {
+    const [ticket] = (await storage.listTickets({ filter: {}, order: 'newest', limit: 1 })).items as [Ticket];
+    const messages = [makeOutboxMessage(ticket), makeOutboxMessage(ticket)];
+    await storage.commit({
+      ticket: { kind: 'update', ticket: { ...ticket, version: ticket.version + 1 }, expectedVersion: ticket.version },
+      thread: [],
+      audit: [],
+      outbox: messages,
+    });
+    const [first, second] = messages as [(typeof messages)[0], (typeof messages)[0]];
+    const executions = [
+      ...(await statementsOf(() =>
+        storage.dispatchOutbox({ messageId: first.id, ticketId: ticket.id, deliveries: [], at: minute(1) }),
+      )),
+      ...(await statementsOf(() =>
+        storage.deferOutbox({
+          messageId: second.id,
+          ticketId: ticket.id,
+          status: 'pending',
+          attempts: 1,
+          nextAttemptAt: minute(9),
+          lastError: 'unavailable',
+          at: minute(1),
+        }),
+      )),
+    ];
+    expectNoScanOrSort(executions, 'dispatch and deferral');
+    expect(planOf(executions, /json_extract\(log\.data, '\$\.outbox\.id'\)/)).toMatch(
+      /SEARCH log USING INDEX ticket_log_ticket \(ticket_seq=\?\)/,
+    );
+    expect(planOf(executions, /FROM ticket_log NOT INDEXED/)).toMatch(
+      /^SEARCH ticket_log USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+    );
+  });
+
+  test('a claim reads the due index in order', async () => {
+    const executions = await statementsOf(() =>
+      storage.claimDeliveries({ owner: 'plans', now: minute(9999), until: minute(99999), limit: 5 }),
+    );
+    expectNoScanOrSort(executions, 'claim');
+    expect(planOf(executions, /FROM deliveries/)).toMatch(
+      /SEARCH deliveries USING INDEX deliveries_due \(next_attempt_at<\?\)/,
+    );
+  });
+
+  const shapes: [string, () => { ticketId?: string; status?: Delivery['status'] }, RegExp][] = [
+    ['all', () => ({}), /(SCAN|SEARCH) deliveries USING INDEX deliveries_created/],
+    ['by ticket', () => ({ ticketId: someTicketId }), /SEARCH deliveries USING INDEX deliveries_ticket \(ticket_id=\?/],
+    ['by status', () => ({ status: 'delivered' }), /SEARCH deliveries USING INDEX deliveries_status \(status=\?/],
+    [
+      'by ticket and status',
+      () => ({ ticketId: someTicketId, status: twiceStatus }),
+      /SEARCH deliveries USING INDEX deliveries_ticket \(ticket_id=\?/,
+    ],
+  ];
+  // A ticket with two deliveries in one status, so that status has a second page.
+  let someTicketId = '';
+  let twiceStatus: Delivery['status'] = 'pending';
+  beforeAll(async () => {
+    const { items } = await storage.listDeliveries({ limit: 1 });
+    someTicketId = (items[0] as Delivery).ticketId;
+    const statuses = (await storage.listDeliveries({ ticketId: someTicketId, limit: 100 })).items.map(
+      (delivery) => delivery.status,
+    );
+    twiceStatus = statuses.find((status, index) => statuses.indexOf(status) !== index) ?? 'pending';
+  });
+  test.each(shapes)(
+    'deliveries %s: first and deep page read one index range without sorting',
+    async (label, query, index) => {
+      const first = await statementsOf(() => storage.listDeliveries({ ...query(), limit: 1 }));
+      expectNoScanOrSort(first, `deliveries ${label}, first page`);
+      expect(planOf(first, /FROM deliveries/)).toMatch(index);
+      const page = await storage.listDeliveries({ ...query(), limit: 1 });
+      expect(page.nextCursor, label).not.toBeNull();
+      const deep = await statementsOf(() => storage.listDeliveries({ ...query(), limit: 1, cursor: page.nextCursor }));
+      expectNoScanOrSort(deep, `deliveries ${label}, deep page`);
+      expect(planOf(deep, /FROM deliveries/)).toMatch(index);
+    },
+  );
 });

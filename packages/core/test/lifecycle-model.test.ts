@@ -30,8 +30,8 @@ const ACTOR_OF: Record<Principal, Actor> = {
   system: actors.system,
 };
 
-// The scheduler sends SLA_WARNING, SLA_BREACH and AUTO_CLOSE; they have no public command yet.
-const SCHEDULER_EVENTS = new Set(['SLA_WARNING', 'SLA_BREACH', 'AUTO_CLOSE']);
+// The scheduler's events have no public command: scheduler tests drive them (sla-scheduler.test.ts).
+const SCHEDULER_EVENTS = new Set(['SLA_WARNING', 'SLA_BREACH', 'SLA_OK', 'SLA_PAUSE', 'AUTO_CLOSE', 'REMIND']);
 
 /** Whether the public API can express this event, for a ticket whose SLA plan pauses (or not). */
 function expressible(event: LifecycleEvent, pausing: boolean): boolean {
@@ -76,6 +76,8 @@ function send(desk: HelpDesk, ref: string, event: LifecycleEvent): Promise<Ticke
       return tickets.reopen(ref, { reason: 'Still broken' }, options);
     case 'UPDATE':
       return tickets.update(ref, { priority: 'high' }, options);
+    case 'FEEDBACK':
+      return tickets.feedback(ref, { rating: 4, comment: 'Thanks' }, options);
     default:
       throw new Error(`not expressible: ${event.type}`);
   }

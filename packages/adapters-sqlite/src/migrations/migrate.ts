@@ -1,10 +1,11 @@
 import { TicketkitError } from '@ticketkit/core';
 import type { SqliteDatabase } from '../sqlite-database.js';
 import { initialSchema } from './001-initial.js';
+import { outboxDeliveries } from './002-outbox-deliveries.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, outboxDeliveries];
 
 /** The schema version this version of the adapter writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -22,8 +23,19 @@ export interface MigrationResult {
  * `BEGIN IMMEDIATE` transaction: two processes starting on one new file
  * serialize on the write lock, and the second finds nothing left to do. A
  * file written by a newer adapter is refused, untouched.
+ *
+ * @param targetVersion Stop at this version instead. For tests that build a
+ *   file as an older adapter wrote it; the adapter itself cannot work on
+ *   anything but {@link SCHEMA_VERSION}.
  */
-export function migrate(db: SqliteDatabase): MigrationResult {
+export function migrate(db: SqliteDatabase, targetVersion: number = SCHEMA_VERSION): MigrationResult {
+  if (!Number.isInteger(targetVersion) || targetVersion < 0 || targetVersion > SCHEMA_VERSION) {
+    throw new TicketkitError(
+      'VALIDATION_FAILED',
+      `migrate: targetVersion must be a whole number from 0 to ${SCHEMA_VERSION}`,
+      { issues: [{ path: ['targetVersion'], message: `must be a whole number from 0 to ${SCHEMA_VERSION}` }] },
+    );
+  }
   const run = db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS ticketkit_migrations (
       version INTEGER PRIMARY KEY,
@@ -40,11 +52,11 @@ export function migrate(db: SqliteDatabase): MigrationResult {
     }
     const record = db.prepare('INSERT INTO ticketkit_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const migration of MIGRATIONS) {
-      if (migration.version <= from) continue;
+      if (migration.version <= from || migration.version > targetVersion) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
     }
-    return { from, to: Math.max(from, SCHEMA_VERSION) };
+    return { from, to: Math.max(from, targetVersion) };
   });
   return run.immediate() as MigrationResult;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent, IdempotencyRecord, OutboxMessage, ThreadEntry, Ticket } from '@ticketkit/core';
+import type { AuditEvent, Delivery, IdempotencyRecord, OutboxMessage, ThreadEntry, Ticket } from '@ticketkit/core';
 import type { StorageBackdoor } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 
@@ -22,16 +22,38 @@ export function tempDirectory(prefix = 'ticketkit-sqlite-') {
 export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): void; raw: Database.Database } {
   const raw = new Database(filename, { readonly: true, fileMustExist: true });
   const parse = <T>(text: string) => JSON.parse(text) as T;
+  const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+  // The columns beside the JSON must say what the JSON says: a write that updates one but not the
+  // other fails the suite here.
+  const inStep = (what: string, columns: Record<string, unknown>, expected: Record<string, unknown>) => {
+    for (const [name, value] of Object.entries(columns)) {
+      if (value !== expected[name]) {
+        throw new Error(`${what}: column ${name} is ${String(value)}, its JSON says ${String(expected[name])}`);
+      }
+    }
+  };
   // A log row holds an entry, an audit event and an outbox message, each when there is one.
   // It leaves out what the row's columns and ticket say: ids, the ticket id, the body.
-  type LogRow = { entry?: object; audit?: object; outbox?: object };
+  type LogRow = { entry?: object; audit?: object; outbox?: Omit<OutboxMessage, 'ticketId'> };
   const logRows = async (ticketId: string) =>
     (
       raw
-        .prepare('SELECT data FROM ticket_log WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq')
-        .pluck()
-        .all(ticketId) as string[]
-    ).map((row) => parse<LogRow>(row));
+        .prepare(
+          'SELECT seq, status, due_at, data FROM ticket_log WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?) ORDER BY seq',
+        )
+        .all(ticketId) as { seq: number; status: string | null; due_at: number | null; data: string }[]
+    ).map((row) => {
+      const data = parse<LogRow>(row.data);
+      inStep(
+        `ticket_log row ${row.seq}`,
+        { status: row.status, due_at: row.due_at },
+        {
+          status: data.outbox?.status ?? null,
+          due_at: data.outbox ? ms(data.outbox.nextAttemptAt) : null,
+        },
+      );
+      return data;
+    });
   return {
     raw,
     close: () => raw.close(),
@@ -56,6 +78,34 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
       return (await logRows(ticketId)).flatMap((row) =>
         row.outbox ? [{ ...row.outbox, ticketId } as OutboxMessage] : [],
       );
+    },
+    async deliveries(ticketId) {
+      const rows = raw
+        .prepare(
+          `SELECT ticket_id, status, next_attempt_at, claimed_by, claimed_until, created_at, data
+          FROM deliveries WHERE ticket_id = ? ORDER BY seq`,
+        )
+        .all(ticketId) as {
+        ticket_id: string;
+        status: string;
+        next_attempt_at: number;
+        claimed_by: string | null;
+        claimed_until: number | null;
+        created_at: number;
+        data: string;
+      }[];
+      return rows.map(({ data, ...columns }) => {
+        const delivery = parse<Delivery>(data);
+        inStep(`delivery ${delivery.id}`, columns, {
+          ticket_id: delivery.ticketId,
+          status: delivery.status,
+          next_attempt_at: ms(delivery.nextAttemptAt),
+          claimed_by: delivery.claimedBy,
+          claimed_until: ms(delivery.claimedUntil),
+          created_at: ms(delivery.createdAt),
+        });
+        return delivery;
+      });
     },
     async idempotency(scope, key) {
       const row = raw

@@ -7,6 +7,7 @@ import { createQueues } from '../queues/queue-service.js';
 import { consoleLogger } from '../sdk/logger.js';
 import type { Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
+import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
 import { assertStorageAdapter, createStorageGateway } from '../storage/storage-gateway.js';
 import { openTicket } from '../tickets/open-ticket.js';
 import { runCommand } from '../tickets/run-command.js';
@@ -86,6 +87,8 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     fields: options.fields,
     numbers: createTicketNumberer(options.ticketNumber ?? {}, storage),
     notifiers,
+    sla: options.sla ?? defaultSlaPolicy(),
+    links: options.links ?? {},
   };
 
   const command =
@@ -104,6 +107,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     requestInfo: command('requestInfo'),
     resolve: command('resolve'),
     confirmResolution: command('confirmResolution'),
+    feedback: command('feedback'),
     close: command('close'),
     reopen: command('reopen'),
     update: command('update'),

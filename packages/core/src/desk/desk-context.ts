@@ -4,10 +4,11 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../sdk/logger.js';
 import type { Notifier } from '../sdk/notifier.js';
+import type { SlaPolicy } from '../sdk/sla-policy.js';
 import type { StorageGateway } from '../storage/storage-gateway.js';
 import type { TicketNumberer } from '../tickets/ticket-numbers.js';
 import type { Clock } from '../time/clock.js';
-import type { DeskSettings } from './help-desk-options.js';
+import type { DeskSettings, NotificationLinks } from './help-desk-options.js';
 import type { HookRegistry } from './hooks.js';
 
 /** What the services of one desk share. Internal: hosts see `HelpDesk`. */
@@ -34,4 +35,8 @@ export interface DeskContext {
   numbers: TicketNumberer;
   /** Where notifications go. */
   notifiers: readonly Notifier[];
+  /** The SLA policy. */
+  sla: SlaPolicy;
+  /** The host's links for notifications and canned responses (`{{link}}`). */
+  links: NotificationLinks;
 }

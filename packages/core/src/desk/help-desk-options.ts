@@ -1,13 +1,21 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import * as z from 'zod';
 import { validationError } from '../errors/ticketkit-error.js';
+import {
+  type CompiledNotificationTemplate,
+  compileNotificationTemplate,
+  type NotificationTemplate,
+} from '../notify/notification-templates.js';
 import { ticketStatusSchema } from '../schemas/enums.js';
 import { toValidationIssues } from '../schemas/parse.js';
-import { durationSchema, recordIdSchema, singleLineText } from '../schemas/primitives.js';
+import { durationSchema, LIMITS, recordIdSchema, singleLineText } from '../schemas/primitives.js';
+import type { Ticket } from '../schemas/ticket.js';
 import type { Logger } from '../sdk/logger.js';
 import { NOTIFICATION_TYPES, type NotificationType, type Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
+import type { SlaPolicy } from '../sdk/sla-policy.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
+import { customFieldIds } from '../tickets/custom-fields.js';
 import type { TicketNumberOptions } from '../tickets/ticket-numbers.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, parseDuration } from '../time/duration.js';
@@ -37,6 +45,13 @@ export interface LifecycleOptions {
    */
   autoCloseAfter?: Duration | null;
   /**
+   * Remind a customer who has not answered for this long while the ticket
+   * awaits them (once per wait, with a `ticket.awaiting_reminder`
+   * notification); `null` never.
+   * @default null
+   */
+  remindAfter?: Duration | null;
+  /**
    * How long after closing a customer's reply reopens the ticket; later it
    * opens a follow-up ticket linked to it.
    * @default '30d'
@@ -47,6 +62,56 @@ export interface LifecycleOptions {
    * @default []
    */
   customStatuses?: CustomStatus[];
+}
+
+/** A notification type's switch and wording. */
+export interface NotificationSettings extends Partial<NotificationTemplate> {
+  /**
+   * Whether the desk sends it.
+   * @default true
+   */
+  enabled?: boolean;
+}
+
+/** Builds the `{{link}}` of a notification; `null` when there is none for this ticket. */
+export type LinkBuilder = (ticket: Ticket) => string | null | Promise<string | null>;
+
+/** The links notifications carry. */
+export interface NotificationLinks {
+  /** The customer's link to their request (notifications to the requester, canned responses). */
+  customer?: LinkBuilder;
+  /** An agent's link to the ticket in the console (alerts to staff). */
+  agent?: LinkBuilder;
+}
+
+/** How the outbox delivers notifications. */
+export interface DeliveryOptions {
+  /**
+   * Attempts per notification before it goes to the dead letter (status `dead`).
+   * @default 8
+   */
+  maxAttempts?: number;
+  /**
+   * The wait before the first retry; each later retry waits twice as long (with jitter).
+   * @default '30s'
+   */
+  retryAfter?: Duration;
+  /**
+   * The longest wait between retries.
+   * @default '1h'
+   */
+  maxRetryDelay?: Duration;
+  /**
+   * How long a notifier may take for one attempt before it counts as failed
+   * (its `signal` is aborted).
+   * @default '30s'
+   */
+  timeout?: Duration;
+  /**
+   * Notifications sent at once by one scheduler.
+   * @default 4
+   */
+  concurrency?: number;
 }
 
 /** How tickets arrive. */
@@ -66,10 +131,29 @@ export interface HelpDeskOptions<TFields = Record<string, unknown>> {
    */
   notifiers?: Notifier[];
   /**
-   * Switch notification types on or off, like osTicket's alerts and notices.
-   * @default every type on
+   * The SLA policy: due times and SLA states from each ticket's plan,
+   * calendar and history. Plans are upserted with `desk.slaPlans.upsert` (or
+   * brought by the policy).
+   * @default defaultSlaPolicy()
    */
-  notifications?: Partial<Record<NotificationType, boolean>>;
+  sla?: SlaPolicy;
+  /**
+   * Switch notification types on or off, like osTicket's alerts and notices,
+   * or reword them: `{ 'ticket.auto_response': false }`,
+   * `{ 'ticket.reply_notice': { subject: 'Re: {{ticket.subject}}' } }`.
+   * Templates are checked when the desk is created.
+   * @default every type on, with the wording of `DEFAULT_NOTIFICATION_TEMPLATES`
+   */
+  notifications?: Partial<Record<NotificationType, boolean | NotificationSettings>>;
+  /**
+   * Links that notifications and canned responses carry as `{{link}}`: where
+   * a customer follows their request (with their access token, from the
+   * server package), where an agent opens the ticket. Without them, `{{link}}`
+   * renders its fallback.
+   */
+  links?: NotificationLinks;
+  /** How notifications are delivered: retries, backoff, timeouts. */
+  delivery?: DeliveryOptions;
   /**
    * Plugins, set up in order.
    * @default []
@@ -121,6 +205,8 @@ export interface DeskSettings {
   requireConfirmation: boolean;
   /** `autoCloseAfter` in milliseconds, or `null`. */
   autoCloseAfterMs: number | null;
+  /** `remindAfter` in milliseconds, or `null`. */
+  remindAfterMs: number | null;
   /** `reopenWindow` in milliseconds. */
   reopenWindowMs: number;
   /** Custom statuses by id. */
@@ -129,8 +215,18 @@ export interface DeskSettings {
   defaultDepartmentId: string | null;
   /** See {@link HelpDeskOptions.concurrency}. */
   maxAttempts: number;
-  /** See {@link HelpDeskOptions.notifications}. */
+  /** Which notification types are off (`false`); see {@link HelpDeskOptions.notifications}. */
   notifications: Partial<Record<NotificationType, boolean>>;
+  /** Every notification type's wording, parsed. */
+  notificationTemplates: Readonly<Record<NotificationType, CompiledNotificationTemplate>>;
+  /** See {@link DeliveryOptions}, in milliseconds. */
+  delivery: {
+    maxAttempts: number;
+    retryAfterMs: number;
+    maxRetryDelayMs: number;
+    timeoutMs: number;
+    concurrency: number;
+  };
   /** See {@link HelpDeskOptions.directoryCacheTtl}, in milliseconds. */
   directoryCacheTtlMs: number;
 }
@@ -140,6 +236,7 @@ const settingsSchema = z.object({
     .strictObject({
       requireConfirmation: z.boolean().default(true),
       autoCloseAfter: durationSchema.nullable().default('7d'),
+      remindAfter: durationSchema.nullable().default(null),
       reopenWindow: durationSchema.default('30d'),
       customStatuses: z
         .array(z.strictObject({ id: recordIdSchema, name: singleLineText(), status: ticketStatusSchema }))
@@ -149,12 +246,43 @@ const settingsSchema = z.object({
         })
         .default([]),
     })
-    .default({ requireConfirmation: true, autoCloseAfter: '7d', reopenWindow: '30d', customStatuses: [] }),
+    .default({
+      requireConfirmation: true,
+      autoCloseAfter: '7d',
+      remindAfter: null,
+      reopenWindow: '30d',
+      customStatuses: [],
+    }),
   intake: z.strictObject({ defaultDepartmentId: recordIdSchema.optional() }).default({}),
   directoryCacheTtl: durationSchema.default('1s'),
   notifications: z
-    .strictObject(Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, z.boolean().optional()])))
+    .strictObject(
+      Object.fromEntries(
+        NOTIFICATION_TYPES.map((type) => [
+          type,
+          z
+            .union([
+              z.boolean(),
+              z.strictObject({
+                enabled: z.boolean().optional(),
+                subject: z.string().max(LIMITS.shortText).optional(),
+                text: z.string().max(LIMITS.body).optional(),
+              }),
+            ])
+            .optional(),
+        ]),
+      ),
+    )
     .default({}),
+  delivery: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(100).default(8),
+      retryAfter: durationSchema.default('30s'),
+      maxRetryDelay: durationSchema.default('1h'),
+      timeout: durationSchema.default('30s'),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .default({ maxAttempts: 8, retryAfter: '30s', maxRetryDelay: '1h', timeout: '30s', concurrency: 4 }),
   concurrency: z
     .strictObject({ maxAttempts: z.number().int().min(1).max(1_000).default(50) })
     .default({ maxAttempts: 50 }),
@@ -162,7 +290,10 @@ const settingsSchema = z.object({
 
 /** Checks the plain-data options and applies defaults; throws `VALIDATION_FAILED` naming the option. */
 export function resolveSettings(
-  options: Pick<HelpDeskOptions, 'lifecycle' | 'intake' | 'concurrency' | 'notifications' | 'directoryCacheTtl'>,
+  options: Pick<
+    HelpDeskOptions,
+    'lifecycle' | 'intake' | 'concurrency' | 'notifications' | 'directoryCacheTtl' | 'delivery'
+  > & { fields?: StandardSchemaV1 },
 ): DeskSettings {
   const result = settingsSchema.safeParse({
     lifecycle: options.lifecycle,
@@ -170,19 +301,39 @@ export function resolveSettings(
     concurrency: options.concurrency,
     notifications: options.notifications,
     directoryCacheTtl: options.directoryCacheTtl,
+    delivery: options.delivery,
   });
   if (!result.success) {
     throw validationError(toValidationIssues(result.error.issues), 'createHelpDesk options');
   }
-  const { lifecycle, intake, concurrency, notifications, directoryCacheTtl } = result.data;
+  const { lifecycle, intake, concurrency, notifications, directoryCacheTtl, delivery } = result.data;
+  const fieldIds = customFieldIds(options.fields);
+  const switches: Partial<Record<NotificationType, boolean>> = {};
+  const templates = {} as Record<NotificationType, CompiledNotificationTemplate>;
+  for (const type of NOTIFICATION_TYPES) {
+    const setting = notifications[type];
+    const enabled = typeof setting === 'boolean' ? setting : (setting?.enabled ?? true);
+    if (!enabled) switches[type] = false;
+    templates[type] = compileNotificationTemplate(type, typeof setting === 'object' ? setting : undefined, fieldIds);
+  }
+  const ms = (duration: string) => parseDuration(duration) ?? 0;
   return {
     requireConfirmation: lifecycle.requireConfirmation,
     autoCloseAfterMs: lifecycle.autoCloseAfter === null ? null : (parseDuration(lifecycle.autoCloseAfter) ?? null),
+    remindAfterMs: lifecycle.remindAfter === null ? null : (parseDuration(lifecycle.remindAfter) ?? null),
     reopenWindowMs: parseDuration(lifecycle.reopenWindow) ?? 0,
     customStatuses: new Map(lifecycle.customStatuses.map((status) => [status.id, status])),
     defaultDepartmentId: intake.defaultDepartmentId ?? null,
     maxAttempts: concurrency.maxAttempts,
-    notifications: notifications as Partial<Record<NotificationType, boolean>>,
+    notifications: switches,
+    notificationTemplates: templates,
+    delivery: {
+      maxAttempts: delivery.maxAttempts,
+      retryAfterMs: ms(delivery.retryAfter),
+      maxRetryDelayMs: ms(delivery.maxRetryDelay),
+      timeoutMs: ms(delivery.timeout),
+      concurrency: delivery.concurrency,
+    },
     directoryCacheTtlMs: parseDuration(directoryCacheTtl) ?? 0,
   };
 }

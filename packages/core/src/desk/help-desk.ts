@@ -9,6 +9,7 @@ import type {
   CommandOptions,
   ConfirmResolutionInput,
   EmptyInput,
+  FeedbackInput,
   ListOptions,
   OpenTicketInput,
   QueryOptions,
@@ -70,6 +71,12 @@ export interface TicketsApi<TFields = Record<string, unknown>> {
   resolve(ref: string, input: ResolveInput, options: CommandOptions): Promise<Ticket<TFields>>;
   /** The customer confirms the resolution (with an optional rating and comment); the ticket closes. */
   confirmResolution(ref: string, input: ConfirmResolutionInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /**
+   * The customer rates a closed ticket (1 to 5, with an optional comment):
+   * the closed notice asks for it when the ticket closed without their
+   * confirmation. Giving it again replaces it.
+   */
+  feedback(ref: string, input: FeedbackInput, options: CommandOptions): Promise<Ticket<TFields>>;
   /**
    * Closes a resolved ticket. Fails with `CONFIRMATION_REQUIRED` while the
    * desk requires the customer's confirmation, unless an admin passes `force`.

@@ -1,7 +1,7 @@
 import type { Author } from '../schemas/actor.js';
 import type { TicketStatus } from '../schemas/enums.js';
 import type { ThreadEntry } from '../schemas/thread.js';
-import type { Ticket } from '../schemas/ticket.js';
+import type { Feedback, Ticket } from '../schemas/ticket.js';
 
 /** What every ticket event carries: the ticket after the change, who made it, and when. */
 export interface TicketEventBase {
@@ -49,6 +49,8 @@ export interface TicketkitEvents {
   'ticket.resolved': TicketEventBase & { resolutionNote: string };
   /** The ticket was closed: confirmed by the customer, closed by an agent, forced by an admin, or closed automatically. */
   'ticket.closed': TicketEventBase & { reason: 'confirmed' | 'closed' | 'forced' | 'auto' };
+  /** The customer rated the ticket: when confirming the resolution, or afterwards. */
+  'ticket.feedback': TicketEventBase & { feedback: Feedback };
   /** A resolved or closed ticket went back to work. */
   'ticket.reopened': TicketEventBase & { from: TicketStatus; reason: string | null };
   /** Priority, SLA plan, subject, custom fields or custom status changed. */

@@ -1,3 +1,5 @@
+import type { SlaTarget } from '../events/event-map.js';
+
 /**
  * Who sends a lifecycle event, relative to the ticket: its `requester`
  * (the customer it belongs to), an `agent`, an `admin`, or the `system`.
@@ -33,9 +35,31 @@ export type LifecycleEvent =
   | { type: 'CLOSE'; principal: Principal; force: boolean }
   | { type: 'REOPEN'; principal: Principal; withinReopenWindow: boolean }
   | { type: 'UPDATE'; principal: Principal }
-  | { type: 'SLA_WARNING'; principal: Principal }
-  | { type: 'SLA_BREACH'; principal: Principal }
+  /** The customer rates a closed ticket (after it closed without their confirmation). */
+  | { type: 'FEEDBACK'; principal: Principal }
+  /** The scheduler reminds a customer who has not answered. */
+  | { type: 'REMIND'; principal: Principal }
+  /** The scheduler moves the `sla` region to `at_risk`. */
+  | ({ type: 'SLA_WARNING'; principal: Principal } & SlaCrossings)
+  /** The scheduler moves the `sla` region to `breached`. */
+  | ({ type: 'SLA_BREACH'; principal: Principal } & SlaCrossings)
+  /** The scheduler moves the `sla` region back to `on_track` (a target was met, or a plan change moved it). */
+  | ({ type: 'SLA_OK'; principal: Principal } & SlaCrossings)
+  /** The scheduler stops the clock of a ticket awaiting the customer (its plan now pauses). */
+  | ({ type: 'SLA_PAUSE'; principal: Principal } & SlaCrossings)
   | { type: 'AUTO_CLOSE'; principal: Principal };
+
+/**
+ * What an SLA event records besides the region's new state: the targets that
+ * crossed their warning or due time with it. Not guard inputs — the history
+ * keeps them so each target warns and breaches once.
+ */
+export interface SlaCrossings {
+  /** Targets that became at risk with this event. */
+  warned?: SlaTarget[];
+  /** Targets that were missed with this event. */
+  breached?: SlaTarget[];
+}
 
 /** The type of a {@link LifecycleEvent}. */
 export type LifecycleEventType = LifecycleEvent['type'];
@@ -55,8 +79,12 @@ export const LIFECYCLE_EVENT_TYPES = [
   'CLOSE',
   'REOPEN',
   'UPDATE',
+  'FEEDBACK',
+  'REMIND',
   'SLA_WARNING',
   'SLA_BREACH',
+  'SLA_OK',
+  'SLA_PAUSE',
   'AUTO_CLOSE',
 ] as const satisfies readonly LifecycleEventType[];
 

@@ -3,6 +3,7 @@ import type { LifecycleContext, LifecycleEvent } from './lifecycle-events.js';
 
 const isAssigned = stateIn({ assignment: 'assigned' });
 const isClosed = stateIn({ status: 'closed' });
+const isAwaitingCustomer = stateIn({ status: 'awaiting_customer' });
 const isInWorkState = or([stateIn({ status: 'open' }), stateIn({ status: 'in_progress' })]);
 // The SLA clock runs until the ticket is resolved.
 const isSlaRunning = not(or([stateIn({ status: 'resolved' }), isClosed]));
@@ -46,6 +47,7 @@ export const ticketMachine = setup({
     isNotClosed: not(isClosed),
     isInWorkState,
     isSlaRunning,
+    isAwaitingCustomer,
     transferAssigns: ({ event }) => event.type === 'TRANSFER' && event.assigns,
     pausesSla: ({ event }) => event.type === 'REQUEST_INFO' && event.pausesSla,
     withinReopenWindow: ({ event }) =>
@@ -93,6 +95,7 @@ export const ticketMachine = setup({
             AGENT_REPLY: { guard: 'byAgent' },
             NOTE: { guard: 'byStaff' },
             UPDATE: { guard: 'byAgent' },
+            REMIND: { guard: 'bySystem' },
           },
         },
         resolved: {
@@ -129,6 +132,8 @@ export const ticketMachine = setup({
               { guard: and(['byRequester', 'withinReopenWindow']), target: 'open' },
             ],
             NOTE: { guard: 'byStaff' },
+            // Closing asks for feedback; a customer who did not confirm may still give it.
+            FEEDBACK: { guard: 'byRequester' },
           },
         },
       },
@@ -157,6 +162,9 @@ export const ticketMachine = setup({
         },
       },
     },
+    // The scheduler keeps this region where the SLA policy says the ticket stands, while the clock can run
+    // (not resolved or closed: the state a ticket was resolved in stays, as a record). Each SLA_* event names
+    // the state it leads to; staying in at_risk or breached records a second target's crossing.
     sla: {
       initial: 'on_track',
       states: {
@@ -164,30 +172,38 @@ export const ticketMachine = setup({
           on: {
             SLA_WARNING: { guard: and(['bySystem', 'isSlaRunning']), target: 'at_risk' },
             SLA_BREACH: { guard: and(['bySystem', 'isSlaRunning']), target: 'breached' },
+            SLA_PAUSE: { guard: and(['bySystem', 'isAwaitingCustomer']), target: 'paused' },
             REQUEST_INFO: { guard: and(['byAgent', 'isInWorkState', 'pausesSla']), target: 'paused' },
           },
         },
         at_risk: {
           on: {
-            // A second target (resolution after first response) may warn again.
             SLA_WARNING: { guard: and(['bySystem', 'isSlaRunning']) },
             SLA_BREACH: { guard: and(['bySystem', 'isSlaRunning']), target: 'breached' },
+            SLA_OK: { guard: and(['bySystem', 'isSlaRunning']), target: 'on_track' },
+            SLA_PAUSE: { guard: and(['bySystem', 'isAwaitingCustomer']), target: 'paused' },
             REQUEST_INFO: { guard: and(['byAgent', 'isInWorkState', 'pausesSla']), target: 'paused' },
           },
         },
+        // A missed target stays missed; the region leaves `breached` only when the policy says no active
+        // target is past due any more (the late one was met, or a plan change moved its due time).
         breached: {
           on: {
-            // A breach stays a breach; a second target may breach too.
             SLA_BREACH: { guard: and(['bySystem', 'isSlaRunning']) },
+            SLA_WARNING: { guard: and(['bySystem', 'isSlaRunning']), target: 'at_risk' },
+            SLA_OK: { guard: and(['bySystem', 'isSlaRunning']), target: 'on_track' },
           },
         },
-        // Only reachable from awaiting_customer, so these mirror the status region's ways out of it.
-        // The clock resumes on track; the next SLA sweep re-evaluates it against the extended due dates.
+        // Only entered while awaiting the customer, so the first three mirror the status region's ways out.
+        // The clock resumes on track; the scheduler then re-evaluates it against the extended due times.
         paused: {
           on: {
             CUSTOMER_REPLY: { guard: 'byRequester', target: 'on_track' },
             START_WORK: { guard: and(['byAgent', 'isAssigned']), target: 'on_track' },
             RESOLVE: { guard: 'byAgent', target: 'on_track' },
+            SLA_OK: { guard: and(['bySystem', 'isSlaRunning']), target: 'on_track' },
+            SLA_WARNING: { guard: and(['bySystem', 'isSlaRunning']), target: 'at_risk' },
+            SLA_BREACH: { guard: and(['bySystem', 'isSlaRunning']), target: 'breached' },
           },
         },
       },

@@ -1,17 +1,20 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { newId } from '../internal/ids.js';
+import type { LifecycleEvent } from '../lifecycle/lifecycle-events.js';
 import type { JsonValue } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { NotificationType } from '../sdk/notifier.js';
-import type { CommandName } from '../sdk/plugin.js';
 import type { NotificationAudience, OutboxMessage, PlannedNotification } from '../storage/storage-adapter.js';
 import type { ResolvedActor } from '../tickets/access.js';
+import type { SpecName } from '../tickets/run-command.js';
 
 /** One committed change, as the notification rules see it. */
 export interface NotificationContext {
   /** The command that ran. */
-  command: CommandName;
+  command: SpecName | 'open';
+  /** The statechart event it sent; `null` for `open`. */
+  event: LifecycleEvent | null;
   /** The ticket before the command; `null` for `open`. */
   before: Ticket | null;
   /** The ticket as it will be committed. */
@@ -41,9 +44,11 @@ const holdersOf = (ticket: Ticket): NotificationAudience => ({
  * - an agent's public reply: a reply notice to the customer;
  * - the customer's message: an alert to whoever holds the ticket;
  * - `resolve`: a resolved notice asking the customer to confirm;
- * - closing (other than by the customer's own confirmation): a closed notice asking for feedback.
+ * - closing (other than by the customer's own confirmation): a closed notice asking for feedback;
+ * - a missed SLA target: an overdue alert to whoever holds the ticket (once per target);
+ * - the scheduler's reminder: a reminder to the customer who has not answered.
  */
-function drafts({ command, before, after, who, entries }: NotificationContext): Draft[] {
+function drafts({ command, event, before, after, who, entries }: NotificationContext): Draft[] {
   // The entry is quoted by id: its body is in the thread already, and read when the notification is sent.
   const quote = (entry: ThreadEntry | undefined): Record<string, JsonValue> => (entry ? { entryId: entry.id } : {});
   const base: Record<string, JsonValue> = { actor: who.author.name ?? who.author.type };
@@ -80,6 +85,12 @@ function drafts({ command, before, after, who, entries }: NotificationContext): 
   if (after.status === 'closed' && before?.status !== 'closed' && command !== 'confirmResolution') {
     result.push({ type: 'ticket.closed_notice', audience: requester, data: base });
   }
+  const breached = event && 'breached' in event ? (event.breached ?? []) : [];
+  for (const target of breached) {
+    const dueAt = target === 'first_response' ? after.firstResponseDueAt : after.resolutionDueAt;
+    result.push({ type: 'ticket.overdue_alert', audience: holdersOf(after), data: { ...base, target, dueAt } });
+  }
+  if (command === 'remind') result.push({ type: 'ticket.awaiting_reminder', audience: requester, data: base });
   return result;
 }
 

@@ -127,6 +127,18 @@ export const confirmResolutionInputSchema = z.strictObject({
 /** What `desk.tickets.confirmResolution` accepts. */
 export type ConfirmResolutionInput = z.input<typeof confirmResolutionInputSchema>;
 
+/** Schema of the input of `desk.tickets.feedback`: a rating, and optionally a comment. */
+export const feedbackInputSchema = z.strictObject({
+  rating: z
+    .number({ message: 'is required: a whole number from 1 to 5' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be from 1 to 5' })
+    .max(5, { message: 'must be from 1 to 5' }),
+  comment: multilineText(LIMITS.shortText).optional(),
+});
+/** What `desk.tickets.feedback` accepts. */
+export type FeedbackInput = z.input<typeof feedbackInputSchema>;
+
 /** Schema of the input of `desk.tickets.close`. */
 export const closeInputSchema = z.strictObject({
   /** Close without the customer's confirmation. Admins only. */

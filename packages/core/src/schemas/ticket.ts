@@ -46,7 +46,7 @@ export const ticketSchema = z.object({
   statusChangedAt: instantSchema,
   slaState: slaStateSchema,
   /** When the SLA scheduler should next look at the ticket (the next warning or due time), or `null` for never. */
-  nextSlaCheckAt: instantSchema.nullable(),
+  nextCheckAt: instantSchema.nullable(),
   /** The closed ticket this one follows up, when a customer wrote after the reopen window. */
   followUpOf: z.string().nullable(),
   feedback: feedbackSchema.nullable(),

@@ -3,7 +3,7 @@ import type { Ticket } from '../schemas/ticket.js';
 /**
  * The notifications a desk sends, each switchable like osTicket's alerts:
  * to the customer (`auto_response`, `reply_notice`, `resolved_notice`,
- * `closed_notice`) and to staff (`new_alert`, `assigned_alert`,
+ * `closed_notice`, `awaiting_reminder`) and to staff (`new_alert`, `assigned_alert`,
  * `transfer_alert`, `message_alert`, `overdue_alert`).
  */
 export const NOTIFICATION_TYPES = [
@@ -16,6 +16,7 @@ export const NOTIFICATION_TYPES = [
   'ticket.overdue_alert',
   'ticket.resolved_notice',
   'ticket.closed_notice',
+  'ticket.awaiting_reminder',
 ] as const;
 
 /** One of {@link NOTIFICATION_TYPES}. */

@@ -7,6 +7,7 @@ import type {
   closeInputSchema,
   confirmResolutionInputSchema,
   emptyInputSchema,
+  feedbackInputSchema,
   openTicketInputSchema,
   reopenInputSchema,
   replyInputSchema,
@@ -39,6 +40,8 @@ export interface CommandInputs {
   resolve: z.output<typeof resolveInputSchema>;
   /** `desk.tickets.confirmResolution` */
   confirmResolution: z.output<typeof confirmResolutionInputSchema>;
+  /** `desk.tickets.feedback` */
+  feedback: z.output<typeof feedbackInputSchema>;
   /** `desk.tickets.close` */
   close: z.output<typeof closeInputSchema>;
   /** `desk.tickets.reopen` */

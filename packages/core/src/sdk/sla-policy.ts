@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../schemas/audit.js';
-import type { Calendar, SlaPlan } from '../schemas/directory.js';
+import type { Calendar, CalendarInput, SlaPlan, SlaPlanInput } from '../schemas/directory.js';
 import type { SlaState } from '../schemas/enums.js';
 import type { Ticket } from '../schemas/ticket.js';
 
@@ -17,14 +17,35 @@ export interface SlaEvaluationInput {
   now: Date;
 }
 
-/** Where one SLA target stands. */
+/**
+ * Where one SLA target stands: `on_track`, `at_risk` (past its warning
+ * time), `breached` (past due, not met), `paused` (the clock is stopped while
+ * the ticket awaits the customer), `met` (on time), `met_late`, or
+ * `stopped` (the ticket was resolved without the target being met, e.g. no
+ * reply before resolving: it no longer runs).
+ */
+export type SlaTargetState = 'on_track' | 'at_risk' | 'breached' | 'paused' | 'met' | 'met_late' | 'stopped';
+
+/** The target states whose clock still counts: the scheduler watches these. */
+export const ACTIVE_TARGET_STATES = [
+  'on_track',
+  'at_risk',
+  'breached',
+  'paused',
+] as const satisfies readonly SlaTargetState[];
+
+/** One SLA target of a ticket, evaluated. */
 export interface SlaTargetEvaluation {
-  /** When the target is due (ISO 8601), after pauses are added. */
-  dueAt: string;
-  /** When the target becomes at risk (ISO 8601). */
-  warnAt: string;
+  /** When the target is (or was) due (ISO 8601); `null` while the clock is paused short of it. */
+  dueAt: string | null;
+  /** When the target becomes (or became) at risk (ISO 8601); `null` while the clock is paused short of it. */
+  warnAt: string | null;
   /** When the target was met (ISO 8601), or `null`. */
   metAt: string | null;
+  /** Open time left before it is due, in milliseconds: at `now`, or, once met or stopped, when that happened; 0 when past due. */
+  remainingMs: number;
+  /** Where it stands at `now`. */
+  state: SlaTargetState;
 }
 
 /** The outcome of evaluating a ticket against its plan. */
@@ -33,7 +54,13 @@ export interface SlaEvaluation {
   firstResponse: SlaTargetEvaluation | null;
   /** The resolution target, or `null` when the plan has none. */
   resolution: SlaTargetEvaluation | null;
-  /** The state the `sla` region should be in at `now`. */
+  /**
+   * The state the `sla` region should be in at `now`: `breached` when a
+   * target that still counts is past due, else `paused` while the clock is
+   * stopped awaiting the customer, else `at_risk` or `on_track`. For a
+   * resolved or closed ticket, `breached` if a target was missed, else
+   * `on_track` (the scheduler does not move the region then).
+   */
   state: SlaState;
 }
 
@@ -46,7 +73,15 @@ export interface SlaEvaluation {
 export interface SlaPolicy {
   /** A unique, stable name. */
   readonly id: string;
-  /** The plan a new ticket gets when none is given (by priority, department or topic); `null` for none. */
+  /** Calendars the policy brings: `createHelpDesk` upserts them into the directory (before the plans). */
+  readonly calendars?: readonly CalendarInput[];
+  /** SLA plans the policy brings: `createHelpDesk` upserts them into the directory. */
+  readonly plans?: readonly SlaPlanInput[];
+  /**
+   * The plan a ticket gets by default (by priority, department or topic);
+   * `null` for none. Asked when a ticket opens, and again when its priority,
+   * department or topic changes while it still has the plan this chose.
+   */
   selectPlan?(ticket: Ticket, plans: readonly SlaPlan[]): string | null;
   /** Evaluates a ticket at `input.now`. */
   evaluate(input: SlaEvaluationInput): SlaEvaluation;

@@ -1,7 +1,21 @@
 export { decodeCursor, encodeCursor } from './cursor.js';
+export {
+  DELIVERY_STATUSES,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryClaim,
+  type DeliveryListQuery,
+  type DeliveryStatus,
+  type LeaseRequest,
+  type OutboxDeferral,
+  type OutboxDispatch,
+  type OutboxQuery,
+} from './delivery-records.js';
 export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './memory-storage.js';
 export {
   type ChangeSet,
+  DELIVERY_STORAGE_METHODS,
+  type DueTicketQuery,
   type IdempotencyRecord,
   type NotificationAudience,
   type OutboxMessage,
@@ -9,7 +23,6 @@ export {
   type Page,
   type PlannedNotification,
   REQUIRED_STORAGE_METHODS,
-  type SlaCandidateQuery,
   type StorageAdapter,
   type TicketFilter,
   type TicketListQuery,

@@ -15,6 +15,8 @@ runStorageConformance(test, async () => {
       audit: async (ticketId) => structuredClone(state.audit.get(ticketId) ?? []),
       outbox: async (ticketId) =>
         structuredClone([...state.outbox.values()].filter((message) => message.ticketId === ticketId)),
+      deliveries: async (ticketId) =>
+        structuredClone([...state.deliveries.values()].filter((delivery) => delivery.ticketId === ticketId)),
       idempotency: async (scope, key) => structuredClone(state.idempotency.get(`${scope}\u0000${key}`) ?? null),
       counts: async () => ({
         tickets: state.tickets.size,

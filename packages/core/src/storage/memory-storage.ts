@@ -4,12 +4,13 @@ import type { DirectoryKind, DirectoryRecords } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Delivery } from './delivery-records.js';
 import type {
   ChangeSet,
+  DueTicketQuery,
   IdempotencyRecord,
   OutboxMessage,
   Page,
-  SlaCandidateQuery,
   StorageAdapter,
   TicketFilter,
   TicketListQuery,
@@ -28,6 +29,10 @@ export interface MemoryStorageState {
   audit: Map<string, AuditEvent[]>;
   /** Outbox messages by id, in commit order. */
   outbox: Map<string, OutboxMessage>;
+  /** Deliveries by id, in the order they were written. */
+  deliveries: Map<string, Delivery>;
+  /** Leases by name. */
+  leases: Map<string, { owner: string; until: string }>;
   /** Idempotency records by `scope` + NUL + `key`. */
   idempotency: Map<string, IdempotencyRecord>;
   /** Counter values by name. */
@@ -61,6 +66,8 @@ export function memoryStorage(): MemoryStorage {
     thread: new Map(),
     audit: new Map(),
     outbox: new Map(),
+    deliveries: new Map(),
+    leases: new Map(),
     idempotency: new Map(),
     sequences: new Map(),
     records: new Map(),
@@ -192,15 +199,105 @@ export function memoryStorage(): MemoryStorage {
       return { items, nextCursor };
     },
 
-    async listSlaCandidates(query: SlaCandidateQuery) {
+    async listDueTickets(query: DueTicketQuery) {
       const due = [...state.tickets.values()].filter(
-        (ticket) => ticket.nextSlaCheckAt !== null && ticket.nextSlaCheckAt <= query.dueBefore,
+        (ticket) => ticket.nextCheckAt !== null && ticket.nextCheckAt <= query.dueBefore,
       );
-      const key = (ticket: Ticket) => `${ticket.nextSlaCheckAt}|${ticket.id}`;
+      const key = (ticket: Ticket) => `${ticket.nextCheckAt}|${ticket.id}`;
       return due
         .sort((a, b) => (key(a) < key(b) ? -1 : 1))
         .slice(0, query.limit)
         .map(copy);
+    },
+
+    async listPendingOutbox(query) {
+      const due: OutboxMessage[] = [];
+      for (const message of state.outbox.values()) {
+        if (due.length === query.limit) break;
+        if (message.status === 'pending' && message.nextAttemptAt <= query.dueBefore) due.push(copy(message));
+      }
+      return due;
+    },
+
+    async dispatchOutbox({ messageId, deliveries, at }) {
+      const message = state.outbox.get(messageId);
+      if (!message) throw new Error(`No outbox message ${messageId}`);
+      if (message.status !== 'pending') return false;
+      const seen = new Set<string>();
+      for (const delivery of deliveries) {
+        if (state.deliveries.has(delivery.id) || seen.has(delivery.id))
+          throw new Error(`Duplicate delivery id ${delivery.id}`);
+        seen.add(delivery.id);
+      }
+      state.outbox.set(messageId, { ...message, status: 'dispatched', updatedAt: at });
+      for (const delivery of deliveries) state.deliveries.set(delivery.id, copy(delivery));
+      return true;
+    },
+
+    async deferOutbox({ messageId, status, attempts, nextAttemptAt, lastError, at }) {
+      const message = state.outbox.get(messageId);
+      if (!message) throw new Error(`No outbox message ${messageId}`);
+      if (message.status !== 'pending') return;
+      state.outbox.set(messageId, { ...message, status, attempts, nextAttemptAt, lastError, updatedAt: at });
+    },
+
+    async claimDeliveries({ owner, now, until, limit }) {
+      const due = [...state.deliveries.values()]
+        .filter(
+          (delivery) =>
+            (delivery.status === 'pending' || delivery.status === 'retrying') &&
+            delivery.nextAttemptAt <= now &&
+            (delivery.claimedUntil === null || delivery.claimedUntil <= now),
+        )
+        .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : 0))
+        .slice(0, limit);
+      return due.map((delivery) => {
+        const claimed = { ...delivery, claimedBy: owner, claimedUntil: until };
+        state.deliveries.set(delivery.id, claimed);
+        return copy(claimed);
+      });
+    },
+
+    async updateDelivery(delivery, claimedBy) {
+      const stored = state.deliveries.get(delivery.id);
+      if (!stored || stored.claimedBy !== claimedBy) return false;
+      state.deliveries.set(delivery.id, copy(delivery));
+      return true;
+    },
+
+    async getDelivery(id) {
+      const delivery = state.deliveries.get(id);
+      return delivery ? copy(delivery) : null;
+    },
+
+    async listDeliveries(query) {
+      let matches = [...state.deliveries.values()].filter(
+        (delivery) =>
+          (query.ticketId === undefined || delivery.ticketId === query.ticketId) &&
+          (query.status === undefined || delivery.status === query.status),
+      );
+      matches.sort((a, b) => compareTickets(a, b, 'newest'));
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+        matches = matches.filter((delivery) => compareTickets(delivery, { createdAt, id }, 'newest') > 0);
+      }
+      const items = matches.slice(0, query.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(copy),
+        nextCursor: matches.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+      };
+    },
+
+    async acquireLease({ name, owner, now, until }) {
+      const held = state.leases.get(name);
+      if (held && held.owner !== owner && held.until > now) return false;
+      state.leases.set(name, { owner, until });
+      return true;
+    },
+
+    async releaseLease(name, owner) {
+      if (state.leases.get(name)?.owner === owner) state.leases.delete(name);
     },
 
     async listThread(ticketId) {

@@ -4,6 +4,15 @@ import type { SlaState, TicketStatus } from '../schemas/enums.js';
 import type { JsonValue } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
+import type {
+  Delivery,
+  DeliveryClaim,
+  DeliveryListQuery,
+  LeaseRequest,
+  OutboxDeferral,
+  OutboxDispatch,
+  OutboxQuery,
+} from './delivery-records.js';
 
 /**
  * Which tickets a list, count or search covers. Every given condition must
@@ -155,9 +164,9 @@ export interface OutboxMessage {
   updatedAt: string;
 }
 
-/** A request for the tickets whose SLA the scheduler should look at now. */
-export interface SlaCandidateQuery {
-  /** Tickets whose `nextSlaCheckAt` is at or before this instant (ISO 8601). */
+/** A request for the tickets the scheduler should look at now (SLA targets, auto-close, reminders). */
+export interface DueTicketQuery {
+  /** Tickets whose `nextCheckAt` is at or before this instant (ISO 8601). */
   dueBefore: string;
   /** Batch size. */
   limit: number;
@@ -216,10 +225,11 @@ export interface StorageAdapter {
   /** Ranked full-text search. Fallback: scans tickets and threads (fine for small desks). */
   searchTickets?(query: TicketSearchQuery): Promise<Page<Ticket>>;
   /**
-   * Tickets whose `nextSlaCheckAt` is due, earliest first (then by id): the
-   * scheduler's SLA sweep. Fallback: scans the active tickets.
+   * Tickets whose `nextCheckAt` is due, earliest first (then by id): the
+   * scheduler's sweep (SLA warnings and breaches, auto-close, reminders).
+   * Fallback: scans every ticket (fine for small desks).
    */
-  listSlaCandidates?(query: SlaCandidateQuery): Promise<Ticket[]>;
+  listDueTickets?(query: DueTicketQuery): Promise<Ticket[]>;
   /** A ticket's thread, in commit order. */
   listThread(ticketId: string): Promise<ThreadEntry[]>;
   /** A ticket's audit events, in commit order. */
@@ -228,6 +238,46 @@ export interface StorageAdapter {
   getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** The next value of a named counter, starting at 1; unique even under concurrent calls. */
   nextSequence(name: string): Promise<number>;
+
+  /**
+   * Pending outbox messages due by `dueBefore`, in commit order. Needed when
+   * the desk has notifiers (as are the other outbox and delivery methods).
+   */
+  listPendingOutbox?(query: OutboxQuery): Promise<OutboxMessage[]>;
+  /**
+   * Atomically marks a pending message `dispatched` and writes its
+   * deliveries. Returns `false`, writing nothing, when the message is no
+   * longer pending (another scheduler dispatched it first).
+   */
+  dispatchOutbox?(dispatch: OutboxDispatch): Promise<boolean>;
+  /** Records a failed dispatch of a pending message: its attempts, next attempt and error, or `dead`. */
+  deferOutbox?(deferral: OutboxDeferral): Promise<void>;
+  /**
+   * Claims up to `limit` deliveries that are due (`pending` or `retrying`,
+   * `nextAttemptAt` ≤ `now`) and unclaimed or whose claim ran out, earliest
+   * first: sets `claimedBy` and `claimedUntil` and returns them as updated.
+   * Two concurrent claims never return the same delivery.
+   */
+  claimDeliveries?(claim: DeliveryClaim): Promise<Delivery[]>;
+  /**
+   * Replaces a delivery if its stored `claimedBy` is `claimedBy` (and, for a
+   * claim, it has not run out meanwhile and been taken over); returns whether
+   * it did.
+   */
+  updateDelivery?(delivery: Delivery, claimedBy: string | null): Promise<boolean>;
+  /** One delivery, or `null`. */
+  getDelivery?(id: string): Promise<Delivery | null>;
+  /** Deliveries, newest first (by `createdAt`, then id), keyset-paginated. */
+  listDeliveries?(query: DeliveryListQuery): Promise<Page<Delivery>>;
+  /**
+   * Grants the lease `name` to `owner` until `until` when it is free, ran
+   * out by `now`, or is already `owner`'s; returns whether it was granted.
+   * Optional: without it every scheduler sweeps, and the tickets' versions
+   * still keep each SLA event to one.
+   */
+  acquireLease?(lease: LeaseRequest): Promise<boolean>;
+  /** Gives a lease back if `owner` holds it. */
+  releaseLease?(name: string, owner: string): Promise<void>;
 
   /** Inserts or replaces a directory record (department, agent, SLA plan …) by id. */
   putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]): Promise<void>;
@@ -249,4 +299,15 @@ export const REQUIRED_STORAGE_METHODS = [
   'putRecord',
   'getRecord',
   'listRecords',
+] as const satisfies readonly (keyof StorageAdapter)[];
+
+/** The methods a {@link StorageAdapter} needs when the desk has notifiers: the outbox and the delivery log. */
+export const DELIVERY_STORAGE_METHODS = [
+  'listPendingOutbox',
+  'dispatchOutbox',
+  'deferOutbox',
+  'claimDeliveries',
+  'updateDelivery',
+  'getDelivery',
+  'listDeliveries',
 ] as const satisfies readonly (keyof StorageAdapter)[];

@@ -2,9 +2,10 @@ import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
 import type { Ticket } from '../schemas/ticket.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
+  DELIVERY_STORAGE_METHODS,
+  type DueTicketQuery,
   type Page,
   REQUIRED_STORAGE_METHODS,
-  type SlaCandidateQuery,
   type StorageAdapter,
   type TicketFilter,
   type TicketSearchQuery,
@@ -14,6 +15,11 @@ import { compareTickets, searchScore } from './ticket-filter.js';
 /** A storage adapter as core uses it: every optional method present, every failure typed. */
 export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close'>> &
   Pick<StorageAdapter, 'id' | 'init' | 'close'>;
+
+/** The methods of {@link DELIVERY_STORAGE_METHODS} that `storage` lacks. */
+export function missingDeliveryMethods(storage: StorageAdapter): string[] {
+  return DELIVERY_STORAGE_METHODS.filter((name) => typeof storage[name] !== 'function');
+}
 
 /** Checks an adapter at startup and lists every missing method in one error. */
 export function assertStorageAdapter(storage: unknown): asserts storage is StorageAdapter {
@@ -82,17 +88,17 @@ async function searchByScanning(adapter: StorageAdapter, query: TicketSearchQuer
   return { items, nextCursor: offset + query.limit < matches.length ? encodeCursor([offset + query.limit]) : null };
 }
 
-async function slaCandidatesByScanning(adapter: StorageAdapter, query: SlaCandidateQuery): Promise<Ticket[]> {
+async function dueTicketsByScanning(adapter: StorageAdapter, query: DueTicketQuery): Promise<Ticket[]> {
   const due: Ticket[] = [];
   let cursor: string | null = null;
   do {
     const page: Page<Ticket> = await adapter.listTickets({ filter: {}, order: 'oldest', limit: 100, cursor });
     for (const ticket of page.items) {
-      if (ticket.nextSlaCheckAt !== null && ticket.nextSlaCheckAt <= query.dueBefore) due.push(ticket);
+      if (ticket.nextCheckAt !== null && ticket.nextCheckAt <= query.dueBefore) due.push(ticket);
     }
     cursor = page.nextCursor;
   } while (cursor);
-  const key = (ticket: Ticket) => `${ticket.nextSlaCheckAt}|${ticket.id}`;
+  const key = (ticket: Ticket) => `${ticket.nextCheckAt}|${ticket.id}`;
   return due.sort((a, b) => (key(a) < key(b) ? -1 : 1)).slice(0, query.limit);
 }
 
@@ -103,6 +109,11 @@ async function slaCandidatesByScanning(adapter: StorageAdapter, query: SlaCandid
  */
 export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
   const run = <T>(operation: string, work: () => Promise<T>) => guard(adapter.id, operation, work);
+  // createHelpDesk refuses an adapter without the delivery methods when there are notifiers, so this is a bug guard.
+  const need = <F extends (...args: never[]) => unknown>(method: F | undefined): F => {
+    if (!method) throw new Error(`Storage '${adapter.id}' has no outbox and delivery methods`);
+    return method.bind(adapter) as F;
+  };
   return {
     id: adapter.id,
     init: adapter.init && (() => run('init', () => adapter.init?.() ?? Promise.resolve())),
@@ -118,10 +129,23 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
       run('searchTickets', () =>
         adapter.searchTickets ? adapter.searchTickets(query) : searchByScanning(adapter, query),
       ),
-    listSlaCandidates: (query) =>
-      run('listSlaCandidates', () =>
-        adapter.listSlaCandidates ? adapter.listSlaCandidates(query) : slaCandidatesByScanning(adapter, query),
+    listDueTickets: (query) =>
+      run('listDueTickets', () =>
+        adapter.listDueTickets ? adapter.listDueTickets(query) : dueTicketsByScanning(adapter, query),
       ),
+    listPendingOutbox: (query) => run('listPendingOutbox', () => need(adapter.listPendingOutbox)(query)),
+    dispatchOutbox: (dispatch) => run('dispatchOutbox', () => need(adapter.dispatchOutbox)(dispatch)),
+    deferOutbox: (deferral) => run('deferOutbox', () => need(adapter.deferOutbox)(deferral)),
+    claimDeliveries: (claim) => run('claimDeliveries', () => need(adapter.claimDeliveries)(claim)),
+    updateDelivery: (delivery, claimedBy) =>
+      run('updateDelivery', () => need(adapter.updateDelivery)(delivery, claimedBy)),
+    getDelivery: (id) => run('getDelivery', () => need(adapter.getDelivery)(id)),
+    listDeliveries: (query) => run('listDeliveries', () => need(adapter.listDeliveries)(query)),
+    // Without leases every scheduler sweeps; ticket versions still keep each transition to one.
+    acquireLease: (lease) =>
+      run('acquireLease', () => (adapter.acquireLease ? adapter.acquireLease(lease) : Promise.resolve(true))),
+    releaseLease: (name, owner) =>
+      run('releaseLease', () => (adapter.releaseLease ? adapter.releaseLease(name, owner) : Promise.resolve())),
     listThread: (ticketId) => run('listThread', () => adapter.listThread(ticketId)),
     listAudit: (ticketId) => run('listAudit', () => adapter.listAudit(ticketId)),
     getIdempotencyRecord: (scope, key) => run('getIdempotencyRecord', () => adapter.getIdempotencyRecord(scope, key)),

@@ -49,6 +49,8 @@ export type TemplateValues = Partial<Record<string, string | number | boolean | 
 export interface CheckVariablesOptions {
   /** Custom field ids `fields.<id>` may name; `null` or absent allows any syntactically valid id. */
   customFieldIds?: readonly string[] | null;
+  /** Variables allowed besides {@link TEMPLATE_VARIABLES} (notification templates also quote the message). */
+  extraVariables?: readonly string[];
   /** Path of the template in the input it came from, e.g. `['body']`, used for every issue. */
   path?: readonly (string | number)[];
 }
@@ -155,10 +157,11 @@ export function parseTemplate(source: string, options: { path?: readonly (string
 export function checkVariables(template: ParsedTemplate, options: CheckVariablesOptions = {}): void {
   const path = options.path ?? [];
   const customFieldIds = options.customFieldIds ?? null;
+  const extra = options.extraVariables ?? [];
   const issues: ValidationIssue[] = [];
   for (const name of template.variables) {
-    if (isTemplateVariable(name, customFieldIds)) continue;
-    issues.push({ path, message: unknownVariableMessage(name, customFieldIds) });
+    if (isTemplateVariable(name, customFieldIds) || extra.includes(name)) continue;
+    issues.push({ path, message: unknownVariableMessage(name, customFieldIds, extra) });
   }
   if (issues.length > 0) throw validationError(issues, 'template');
 }
@@ -286,12 +289,16 @@ function syntaxError(source: string, offset: number, path: readonly (string | nu
   );
 }
 
-function unknownVariableMessage(name: string, customFieldIds: readonly string[] | null): string {
+function unknownVariableMessage(
+  name: string,
+  customFieldIds: readonly string[] | null,
+  extra: readonly string[] = [],
+): string {
   const shown = `{{${shorten(name)}}}`;
   if (name.startsWith(FIELDS_PREFIX) && !CUSTOM_FIELD_ID.test(name.slice(FIELDS_PREFIX.length))) {
     return `unknown variable ${shown}: a custom field id starts with a letter and has at most 64 letters, digits or _`;
   }
-  const candidates: string[] = [...TEMPLATE_VARIABLES];
+  const candidates: string[] = [...TEMPLATE_VARIABLES, ...extra];
   for (const id of customFieldIds ?? []) if (CUSTOM_FIELD_ID.test(id)) candidates.push(`${FIELDS_PREFIX}${id}`);
   const suggestion = nearest(name, candidates);
   return suggestion === undefined

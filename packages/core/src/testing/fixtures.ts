@@ -3,6 +3,7 @@ import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
+import type { Delivery } from '../storage/delivery-records.js';
 import type { OutboxMessage } from '../storage/storage-adapter.js';
 
 let counter = 0;
@@ -36,7 +37,7 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
     closedAt: null,
     statusChangedAt: at,
     slaState: 'on_track',
-    nextSlaCheckAt: null,
+    nextCheckAt: null,
     followUpOf: null,
     feedback: null,
     version: 1,
@@ -100,6 +101,37 @@ export function makeOutboxMessage(
     lastError: null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.createdAt,
+    ...overrides,
+  };
+}
+
+/** A pending delivery of `message` (a reply notice to its ticket's customer) for storage tests. */
+export function makeDelivery(
+  message: Pick<OutboxMessage, 'id' | 'ticketId' | 'createdAt'>,
+  ticket: Ticket,
+  overrides: Partial<Delivery> = {},
+): Delivery {
+  const id = overrides.id ?? newId();
+  return {
+    id,
+    messageId: message.id,
+    ticketId: message.ticketId,
+    notifierId: 'email',
+    notification: {
+      id,
+      type: 'ticket.reply_notice',
+      recipient: { email: ticket.requester.email, name: ticket.requester.name },
+      ticket,
+      subject: `[#${ticket.number}] ${ticket.subject}`,
+      text: 'Isabella replied:\n\nHappy to help — ✓',
+    },
+    status: 'pending',
+    attempts: [],
+    nextAttemptAt: message.createdAt,
+    claimedBy: null,
+    claimedUntil: null,
+    createdAt: message.createdAt,
+    updatedAt: message.createdAt,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  * @module @ticketkit/core/testing
  */
-export { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
+export { makeAuditEvent, makeDelivery, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 export {
   type ConformanceSubject,
   type ConformanceTestFunction,

@@ -1,53 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHelpDesk } from '../desk/create-help-desk.js';
 import { isTicketkitError } from '../errors/ticketkit-error.js';
-import type { AuditEvent } from '../schemas/audit.js';
 import type { DirectoryKind } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
-import type {
-  IdempotencyRecord,
-  OutboxMessage,
-  Page,
-  StorageAdapter,
-  TicketFilter,
-  TicketOrder,
-} from '../storage/storage-adapter.js';
+import type { Page, StorageAdapter, TicketFilter, TicketOrder } from '../storage/storage-adapter.js';
 import { createStorageGateway } from '../storage/storage-gateway.js';
 import { compareTickets, matchesFilter, searchTerms } from '../storage/ticket-filter.js';
 import { manualClock } from '../time/clock.js';
+import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
+import { deliveryCases } from './delivery-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 
-/**
- * Reads what an adapter wrote without going through the adapter's own read
- * path: a second connection with hand-written queries, or the raw data
- * structure. The suite checks every write through it, so an adapter whose
- * reads and writes are wrong in the same way still fails.
- */
-export interface StorageBackdoor {
-  /** The stored ticket with this id, mapped to a {@link Ticket}, or `null`. */
-  ticket(id: string): Promise<Ticket | null>;
-  /** The stored thread entries of a ticket, in the order they were written. */
-  thread(ticketId: string): Promise<ThreadEntry[]>;
-  /** The stored audit events of a ticket, in the order they were written. */
-  audit(ticketId: string): Promise<AuditEvent[]>;
-  /** The stored outbox messages of a ticket, in the order they were written. */
-  outbox(ticketId: string): Promise<OutboxMessage[]>;
-  /** The stored idempotency record, or `null`. */
-  idempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
-  /** How many rows of each kind exist: proves that a failed change set left nothing behind. */
-  counts(): Promise<{ tickets: number; thread: number; audit: number; outbox: number; idempotency: number }>;
-}
-
-/** A fresh, empty adapter for one test, with its backdoor. */
-export interface ConformanceSubject {
-  /** The adapter under test. */
-  adapter: StorageAdapter;
-  /** Raw access to what it stored. */
-  backdoor: StorageBackdoor;
-  /** Called after the test (close connections, delete files). */
-  cleanup?: () => Promise<void>;
-}
+export type { ConformanceSubject, StorageBackdoor } from './conformance-support.js';
 
 /** The test function of your runner (vitest's or node:test's `test`). */
 export interface ConformanceTestFunction {
@@ -70,18 +35,6 @@ export interface StorageConformanceOptions {
    * @default 30000
    */
   timeout?: number;
-}
-
-type Case = (subject: ConformanceSubject) => Promise<void>;
-
-function expectConflict(error: unknown, target: string): true {
-  assert.ok(isTicketkitError(error, 'CONFLICT'), `expected a CONFLICT, got ${String(error)}`);
-  assert.equal(error.details.target, target, `expected a CONFLICT on ${target}`);
-  return true;
-}
-
-async function insert(adapter: StorageAdapter, ticket: Ticket, thread: ThreadEntry[] = [], audit: AuditEvent[] = []) {
-  await adapter.commit({ ticket: { kind: 'insert', ticket }, thread, audit });
 }
 
 async function listAll(
@@ -266,7 +219,7 @@ const cases: Record<string, Case> = {
       assigneeId: 'agent-9',
       slaState: 'breached' as const,
       subject: 'After',
-      nextSlaCheckAt: '2026-03-02T10:00:00.000Z',
+      nextCheckAt: '2026-03-02T10:00:00.000Z',
       version: 2,
     };
     await adapter.commit({
@@ -289,7 +242,7 @@ const cases: Record<string, Case> = {
       l2: { departmentIds: ['l2'], statuses: ['in_progress'] },
     });
     assert.deepEqual(counts, { help: 0, l2: 1 });
-    const due = await gateway.listSlaCandidates({ dueBefore: '2026-03-02T11:00:00.000Z', limit: 10 });
+    const due = await gateway.listDueTickets({ dueBefore: '2026-03-02T11:00:00.000Z', limit: 10 });
     assert.deepEqual(
       due.map((found) => found.id),
       [ticket.id],
@@ -494,20 +447,20 @@ const cases: Record<string, Case> = {
     assert.equal((await backdoor.ticket(ticket.id))?.version, 1);
   },
 
-  async 'sla: candidates are the tickets due for a check, earliest first, up to the limit'({ adapter }) {
+  async 'due: the tickets due for a check come earliest first, up to the limit'({ adapter }) {
     const gateway = createStorageGateway(adapter);
     const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
     const tickets = [
-      makeTicket({ nextSlaCheckAt: at(30) }),
-      makeTicket({ nextSlaCheckAt: at(10) }),
-      makeTicket({ nextSlaCheckAt: null }),
-      makeTicket({ nextSlaCheckAt: at(50), status: 'awaiting_customer' }),
-      makeTicket({ nextSlaCheckAt: at(10) }),
-      makeTicket({ nextSlaCheckAt: at(20) }),
+      makeTicket({ nextCheckAt: at(30) }),
+      makeTicket({ nextCheckAt: at(10) }),
+      makeTicket({ nextCheckAt: null }),
+      makeTicket({ nextCheckAt: at(50), status: 'awaiting_customer' }),
+      makeTicket({ nextCheckAt: at(10) }),
+      makeTicket({ nextCheckAt: at(20) }),
     ];
     for (const ticket of tickets) await insert(adapter, ticket);
     const due = (dueBefore: string, limit: number) =>
-      gateway.listSlaCandidates({ dueBefore, limit }).then((found) => found.map((ticket) => ticket.id));
+      gateway.listDueTickets({ dueBefore, limit }).then((found) => found.map((ticket) => ticket.id));
     const tenOClock = [tickets[1], tickets[4]].map((ticket) => ticket?.id).sort();
     assert.deepEqual(await due(at(30), 10), [...tenOClock, tickets[5]?.id, tickets[0]?.id]);
     assert.deepEqual(await due(at(30), 2), tenOClock);
@@ -754,6 +707,8 @@ const cases: Record<string, Case> = {
     assert.equal((await backdoor.ticket(ticket.id))?.version, 26);
   },
 };
+
+Object.assign(cases, deliveryCases);
 
 /** The names of every conformance test, for `skip`. */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);

@@ -42,3 +42,15 @@ export async function validateCustomFields(
   }
   return value as Record<string, unknown>;
 }
+
+/**
+ * The custom field ids a host schema declares, when it says (a zod or
+ * valibot object exposes its `shape` / `entries`); `null` when it does not,
+ * and then templates may name any `fields.<id>`.
+ */
+export function customFieldIds(schema: StandardSchemaV1 | undefined): string[] | null {
+  if (!schema) return [];
+  const declared = schema as { shape?: unknown; entries?: unknown };
+  const shape = declared.shape ?? declared.entries;
+  return shape !== null && typeof shape === 'object' ? Object.keys(shape) : null;
+}

@@ -10,6 +10,7 @@ import { parseInput } from '../schemas/parse.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandInputs } from '../sdk/plugin.js';
+import { defaultPlanFor, scheduleTicket } from '../sla/sla-service.js';
 import type { IdempotencyRecord } from '../storage/storage-adapter.js';
 import { type ResolvedActor, resolveActor, worksIn } from './access.js';
 import { validateCustomFields } from './custom-fields.js';
@@ -128,38 +129,46 @@ export async function openTicket(
   };
   if (idempotency) idempotency = { ...idempotency, ticketId: id, createdAt: at };
 
+  const draft: Ticket = {
+    id,
+    number: '',
+    subject: input.subject,
+    status: INITIAL_LIFECYCLE_STATE.status,
+    customStatus: null,
+    priority: input.priority,
+    requester,
+    departmentId,
+    teamId: null,
+    assigneeId: null,
+    slaPlanId: null,
+    topic: input.topic ?? null,
+    source: input.source,
+    fields,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    statusChangedAt: at,
+    slaState: INITIAL_LIFECYCLE_STATE.sla,
+    nextCheckAt: null,
+    followUpOf: extras.followUpOf?.id ?? null,
+    feedback: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  draft.slaPlanId = await defaultPlanFor(desk, draft);
+  if (draft.slaPlanId !== null) {
+    // The ticket's whole history is its opening, so the schedule needs no read.
+    Object.assign(draft, (await scheduleTicket(desk, draft, [audit], new Date(at))).fields);
+  }
+
   for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
-    const ticket: Ticket = {
-      id,
-      number: await desk.numbers.next(),
-      subject: input.subject,
-      status: INITIAL_LIFECYCLE_STATE.status,
-      customStatus: null,
-      priority: input.priority,
-      requester,
-      departmentId,
-      teamId: null,
-      assigneeId: null,
-      slaPlanId: null,
-      topic: input.topic ?? null,
-      source: input.source,
-      fields,
-      firstResponseDueAt: null,
-      resolutionDueAt: null,
-      firstRespondedAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      statusChangedAt: at,
-      slaState: INITIAL_LIFECYCLE_STATE.sla,
-      nextSlaCheckAt: null,
-      followUpOf: extras.followUpOf?.id ?? null,
-      feedback: null,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const ticket: Ticket = { ...draft, number: await desk.numbers.next() };
     const outbox = planNotifications(desk, {
       command: 'open',
+      event: null,
       before: null,
       after: ticket,
       who,

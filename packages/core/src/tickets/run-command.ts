@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { DeskContext } from '../desk/desk-context.js';
 import { isTicketkitError, TicketkitError } from '../errors/ticketkit-error.js';
-import type { TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
+import type { SlaTarget, TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
 import { newId, sleep } from '../internal/ids.js';
 import type { LifecycleEvent, Principal } from '../lifecycle/lifecycle-events.js';
 import { planNotifications } from '../notify/plan-notifications.js';
@@ -14,12 +14,32 @@ import { type JsonValue, ticketRefSchema } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandInputs, CommandName } from '../sdk/plugin.js';
+import { defaultPlanFor, scheduleNeedsHistory, scheduleTicket } from '../sla/sla-service.js';
 import { principalFor, type ResolvedActor, resolveActor } from './access.js';
 import { lifecycleStateOf } from './lifecycle-state.js';
 import { loadTicket } from './load-ticket.js';
 import { refusalError } from './refusal.js';
 
 type TicketEventName = Exclude<TicketkitEventName, 'notification.failed'>;
+
+/** What the scheduler's commands take: the SLA check it worked out; nothing for the others. */
+export interface SystemCommandInputs {
+  /** Moves the `sla` region and fires the targets' crossings. */
+  slaCheck: { type: 'SLA_OK' | 'SLA_WARNING' | 'SLA_BREACH' | 'SLA_PAUSE'; warned: SlaTarget[]; breached: SlaTarget[] };
+  /** Closes a resolved ticket after the quiet period. */
+  autoClose: Record<string, never>;
+  /** Reminds a customer who has not answered. */
+  remind: Record<string, never>;
+}
+
+/** The name of a command the scheduler runs (never a host: they have no public method). */
+export type SystemCommandName = keyof SystemCommandInputs;
+
+/** Any command the runner runs. */
+export type SpecName = CommandName | SystemCommandName;
+
+/** The input of any command. */
+export type SpecInputs = CommandInputs & SystemCommandInputs;
 
 /** A domain event a command emits after commit: its name and what it adds to the common payload. */
 export type PlannedEvent = {
@@ -58,20 +78,22 @@ export interface CommandPlan {
 }
 
 /** What a command's `plan` sees. */
-export interface PlanContext<C extends CommandName> {
+export interface PlanContext<C extends SpecName> {
   desk: DeskContext;
   ref: string;
   ticket: Ticket;
-  input: CommandInputs[C];
+  input: SpecInputs[C];
   who: ResolvedActor;
   principal: Principal;
   now: Date;
 }
 
 /** A ticket command: how to validate it, whether it is safe to retry, and what it does. */
-export interface CommandSpec<C extends CommandName> {
+export interface CommandSpec<C extends SpecName> {
   name: C;
-  schema: z.ZodType<CommandInputs[C]>;
+  schema: z.ZodType<SpecInputs[C]>;
+  /** The scheduler's own commands: no plugin hooks. */
+  system?: true;
   /** Safe to retry on a version conflict: the command does not depend on what it read (notes, replies). */
   retryable: boolean;
   plan(context: PlanContext<C>): CommandPlan | Promise<CommandPlan>;
@@ -159,6 +181,29 @@ function nextVersion(
   return next;
 }
 
+/** Whether a change moves what the scheduler watches: the clock's status, the first response, the plan. */
+function schedulingChanged(before: Ticket, after: Ticket): boolean {
+  return (
+    before.status !== after.status ||
+    before.firstRespondedAt !== after.firstRespondedAt ||
+    before.slaPlanId !== after.slaPlanId
+  );
+}
+
+/**
+ * A ticket whose plan came from the policy's defaults follows them: when its
+ * priority, department or topic changes, it gets the plan the policy picks
+ * now. A plan someone chose stays (the command's own `slaPlanId` wins too).
+ */
+async function reselectDefaultPlan(desk: DeskContext, before: Ticket, after: Ticket, plan: CommandPlan) {
+  if (plan.patch && 'slaPlanId' in plan.patch) return;
+  const moved =
+    before.priority !== after.priority || before.departmentId !== after.departmentId || before.topic !== after.topic;
+  if (!moved || !desk.sla.selectPlan) return;
+  if ((await defaultPlanFor(desk, before)) !== before.slaPlanId) return;
+  after.slaPlanId = await defaultPlanFor(desk, after);
+}
+
 /** Resolves an actor and loads the ticket they refer to, refusing what they may not see. */
 export async function loadForActor(desk: DeskContext, ref: string, who: ResolvedActor) {
   const ticket = await loadTicket(desk.storage, ref);
@@ -171,7 +216,7 @@ export async function loadForActor(desk: DeskContext, ref: string, who: Resolved
  * ticket, thread and audit rows in one change set, then emit events. Safe
  * commands retry on a version conflict with jittered backoff.
  */
-export async function runCommand<C extends CommandName>(
+export async function runCommand<C extends SpecName>(
   desk: DeskContext,
   spec: CommandSpec<C>,
   ref: string,
@@ -197,10 +242,14 @@ export async function runCommand<C extends CommandName>(
         },
       );
     }
-    if (attempt === 1 && desk.hooks.hasBefore(spec.name)) {
-      input = await desk.hooks.runBefore(spec.name, input, { actor: options.actor, ticket }, (amended) =>
-        parseInput(spec.schema, amended, `${spec.name} input`),
-      );
+    const hookName = spec.system ? null : (spec.name as CommandName);
+    if (attempt === 1 && hookName && desk.hooks.hasBefore(hookName)) {
+      input = (await desk.hooks.runBefore(
+        hookName,
+        input as never,
+        { actor: options.actor, ticket },
+        (amended) => parseInput(spec.schema, amended, `${spec.name} input`) as never,
+      )) as SpecInputs[C];
     }
     const now = desk.clock.now();
     const context: PlanContext<C> = { desk, ref: refValue, ticket, input, who, principal, now };
@@ -237,6 +286,7 @@ export async function runCommand<C extends CommandName>(
       );
     }
     const updated = nextVersion(ticket, plan, to, entries, at);
+    await reselectDefaultPlan(desk, ticket, updated, plan);
     const audit: AuditEvent = {
       id: newId(),
       ticketId: ticket.id,
@@ -250,8 +300,14 @@ export async function runCommand<C extends CommandName>(
       at,
     };
 
+    if (schedulingChanged(ticket, updated) || spec.system) {
+      const history = scheduleNeedsHistory(desk, updated) ? [...(await storage.listAudit(ticket.id)), audit] : [audit];
+      Object.assign(updated, (await scheduleTicket(desk, updated, history, now)).fields);
+    }
+
     const outbox = planNotifications(desk, {
       command: spec.name,
+      event,
       before: ticket,
       after: updated,
       who,
@@ -296,8 +352,8 @@ export async function runCommand<C extends CommandName>(
     if (reopened && desk.bus.has('ticket.reopened')) {
       desk.bus.emit('ticket.reopened', { ...base, from: from.status, reason: plan.reopenReason ?? null });
     }
-    if (desk.hooks.hasAfter(spec.name)) {
-      await desk.hooks.runAfter({ command: spec.name, actor: options.actor, input, ticket: updated } as never);
+    if (hookName && desk.hooks.hasAfter(hookName)) {
+      await desk.hooks.runAfter({ command: hookName, actor: options.actor, input, ticket: updated } as never);
     }
     return updated;
   }

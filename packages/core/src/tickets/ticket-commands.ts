@@ -6,6 +6,7 @@ import {
   closeInputSchema,
   confirmResolutionInputSchema,
   emptyInputSchema,
+  feedbackInputSchema,
   reopenInputSchema,
   replyInputSchema,
   resolveInputSchema,
@@ -233,7 +234,34 @@ const confirmResolution: CommandSpec<'confirmResolution'> = {
           data: { event: 'confirmed', rating: feedback.rating },
         },
       ],
-      events: () => [{ name: 'ticket.closed', extra: { reason: 'confirmed' } }],
+      events: () => [
+        { name: 'ticket.closed', extra: { reason: 'confirmed' } },
+        ...(feedback.rating !== null || feedback.comment !== null
+          ? [{ name: 'ticket.feedback' as const, extra: { feedback } }]
+          : []),
+      ],
+    };
+  },
+};
+
+const feedback: CommandSpec<'feedback'> = {
+  name: 'feedback',
+  schema: feedbackInputSchema,
+  retryable: false,
+  plan({ input, now }) {
+    const given = { rating: input.rating, comment: input.comment ?? null, at: now.toISOString() };
+    return {
+      event: { type: 'FEEDBACK' },
+      patch: { feedback: given },
+      entries: [
+        {
+          kind: 'event',
+          internal: false,
+          body: `Feedback: ${given.rating}/5${given.comment ? ` — ${given.comment}` : ''}`,
+          data: { event: 'feedback', rating: given.rating },
+        },
+      ],
+      events: () => [{ name: 'ticket.feedback', extra: { feedback: given } }],
     };
   },
 };
@@ -363,6 +391,7 @@ export const TICKET_COMMANDS = {
   requestInfo,
   resolve,
   confirmResolution,
+  feedback,
   close,
   reopen,
   update,

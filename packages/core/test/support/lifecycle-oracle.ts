@@ -65,12 +65,21 @@ export function expectedNext(
       return null;
     case 'AUTO_CLOSE':
       return by === 'system' && status === 'resolved' ? { ...state, status: 'closed' } : null;
+    case 'FEEDBACK':
+      return by === 'requester' && status === 'closed' ? state : null;
+    case 'REMIND':
+      return by === 'system' && status === 'awaiting_customer' ? state : null;
+    // The scheduler moves the SLA region to wherever the policy says, while the clock can run.
     case 'SLA_WARNING':
-      return by === 'system' && active && (sla === 'on_track' || sla === 'at_risk')
-        ? { ...state, sla: 'at_risk' }
-        : null;
+      return by === 'system' && active ? { ...state, sla: 'at_risk' } : null;
     case 'SLA_BREACH':
-      return by === 'system' && active && sla !== 'paused' ? { ...state, sla: 'breached' } : null;
+      return by === 'system' && active ? { ...state, sla: 'breached' } : null;
+    case 'SLA_OK':
+      return by === 'system' && active && sla !== 'on_track' ? { ...state, sla: 'on_track' } : null;
+    case 'SLA_PAUSE':
+      return by === 'system' && status === 'awaiting_customer' && (sla === 'on_track' || sla === 'at_risk')
+        ? { ...state, sla: 'paused' }
+        : null;
   }
 }
 

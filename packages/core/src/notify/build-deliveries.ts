@@ -1,0 +1,106 @@
+import type { DeskContext } from '../desk/desk-context.js';
+import { newId } from '../internal/ids.js';
+import type { Ticket } from '../schemas/ticket.js';
+import type { NotificationType } from '../sdk/notifier.js';
+import type { Delivery } from '../storage/delivery-records.js';
+import type { OutboxMessage, PlannedNotification } from '../storage/storage-adapter.js';
+import { renderTemplate } from '../templates/template.js';
+import { resolveAudience } from './recipients.js';
+import { oneLine, ticketTemplateValues } from './template-values.js';
+
+const TARGET_WORDS: Record<string, string> = { first_response: 'first response', resolution: 'resolution' };
+
+/** "2026-03-02 17:00 UTC": due times in alerts, readable and unambiguous. */
+function readableInstant(iso: unknown): string | null {
+  if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return null;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Who holds the ticket, by name: the `agent.name` of alerts. */
+async function holderName(desk: DeskContext, ticket: Ticket): Promise<string | null> {
+  if (ticket.assigneeId === null) return null;
+  return (await desk.directory.get('agents', ticket.assigneeId))?.name ?? null;
+}
+
+/** Where the deliveries of a message start: pre-claimed by the dispatcher that builds them, which sends them next. */
+export interface DeliveryClaimStamp {
+  /** The dispatcher. */
+  owner: string;
+  /** The time now. */
+  at: Date;
+  /** Until when the claim holds. */
+  until: Date;
+}
+
+/**
+ * Turns an outbox message into deliveries: for each notification, the people
+ * its audience means now, and for each of them each notifier that takes the
+ * type — rendered with the desk's templates against the ticket as it is now.
+ */
+export async function buildDeliveries(
+  desk: DeskContext,
+  message: OutboxMessage,
+  stamp: DeliveryClaimStamp,
+): Promise<Delivery[]> {
+  const ticket = await desk.storage.getTicket({ id: message.ticketId });
+  if (!ticket) throw new Error(`Outbox message ${message.id} is about ticket ${message.ticketId}, which is gone`);
+  const quoted = message.notifications.some((notification) => typeof notification.data.entryId === 'string')
+    ? new Map((await desk.storage.listThread(ticket.id)).map((entry) => [entry.id, entry.body]))
+    : new Map<string, string>();
+  const agentName = await holderName(desk, ticket);
+  const at = stamp.at.toISOString();
+  const deliveries: Delivery[] = [];
+
+  for (const planned of message.notifications) {
+    const type = planned.type as NotificationType;
+    const notifiers = desk.notifiers.filter((notifier) => !notifier.types || notifier.types.includes(type));
+    if (notifiers.length === 0 || desk.settings.notifications[type] === false) continue;
+    const template = desk.settings.notificationTemplates[type];
+    if (!template) continue;
+    for (const recipient of await resolveAudience(desk, ticket, planned.audience, message.excludeAgentId)) {
+      const values = {
+        ...(await ticketTemplateValues(desk, ticket, { agentName, linkFor: recipient.kind })),
+        ...notificationValues(planned, quoted),
+        'recipient.name': recipient.name,
+      };
+      const subject = oneLine(renderTemplate(template.subject, values));
+      const text = renderTemplate(template.text, values);
+      for (const notifier of notifiers) {
+        const id = newId();
+        deliveries.push({
+          id,
+          messageId: message.id,
+          ticketId: ticket.id,
+          notifierId: notifier.id,
+          notification: {
+            id,
+            type,
+            recipient: { email: recipient.email, name: recipient.name },
+            ticket,
+            subject,
+            text,
+          },
+          status: 'pending',
+          attempts: [],
+          nextAttemptAt: at,
+          claimedBy: stamp.owner,
+          claimedUntil: stamp.until.toISOString(),
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+  }
+  return deliveries;
+}
+
+/** What one planned notification adds: the quoted message, who acted, the SLA target. */
+function notificationValues(planned: PlannedNotification, quoted: ReadonlyMap<string, string>) {
+  const { entryId, actor, target, dueAt } = planned.data;
+  return {
+    message: typeof entryId === 'string' ? (quoted.get(entryId) ?? null) : null,
+    'actor.name': typeof actor === 'string' ? actor : null,
+    'sla.target': typeof target === 'string' ? (TARGET_WORDS[target] ?? target) : null,
+    'sla.due_at': readableInstant(dueAt),
+  };
+}
