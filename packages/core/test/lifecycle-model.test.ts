@@ -31,7 +31,15 @@ const ACTOR_OF: Record<Principal, Actor> = {
 };
 
 // The scheduler's events have no public command: scheduler tests drive them (sla-scheduler.test.ts).
-const SCHEDULER_EVENTS = new Set(['SLA_WARNING', 'SLA_BREACH', 'SLA_OK', 'SLA_PAUSE', 'AUTO_CLOSE', 'REMIND']);
+const SCHEDULER_EVENTS = new Set([
+  'SLA_WARNING',
+  'SLA_BREACH',
+  'SLA_OK',
+  'SLA_PAUSE',
+  'AUTO_CLOSE',
+  'REMIND',
+  'RESCHEDULE',
+]);
 
 /** Whether the public API can express this event, for a ticket whose SLA plan pauses (or not). */
 function expressible(event: LifecycleEvent, pausing: boolean): boolean {

@@ -3,12 +3,15 @@ import { createDirectoryApi } from '../directory/directory-service.js';
 import { validationError } from '../errors/ticketkit-error.js';
 import { createEventBus } from '../events/event-bus.js';
 import { createLifecycle } from '../lifecycle/lifecycle.js';
+import { createDeliveriesApi } from '../notify/delivery-log.js';
+import { createOutbox } from '../notify/outbox.js';
 import { createQueues } from '../queues/queue-service.js';
+import { createScheduler } from '../scheduler/scheduler.js';
 import { consoleLogger } from '../sdk/logger.js';
 import type { Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
-import { assertStorageAdapter, createStorageGateway } from '../storage/storage-gateway.js';
+import { assertStorageAdapter, createStorageGateway, missingDeliveryMethods } from '../storage/storage-gateway.js';
 import { openTicket } from '../tickets/open-ticket.js';
 import { runCommand } from '../tickets/run-command.js';
 import { TICKET_COMMANDS } from '../tickets/ticket-commands.js';
@@ -71,11 +74,18 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
   const plugins = checkPluginList<TicketkitPlugin>(options.plugins, 'plugins', 'setup');
   const notifiers = checkPluginList<Notifier>(options.notifiers, 'notifiers', 'send');
   const settings = resolveSettings(options);
+  const missing = notifiers.length ? missingDeliveryMethods(options.storage) : [];
+  if (missing.length) {
+    throw validationError(
+      missing.map((method) => ({ path: ['storage', method], message: 'is required when the desk has notifiers' })),
+      `storage '${options.storage.id}' for a desk with notifiers`,
+    );
+  }
   const logger = options.logger ?? consoleLogger;
   const storage = createStorageGateway(options.storage);
   await storage.init?.();
 
-  const desk: DeskContext = {
+  const context: Omit<DeskContext, 'outbox'> = {
     storage,
     directory: createDirectoryCache(storage, settings.directoryCacheTtlMs),
     lifecycle: createLifecycle({ requireConfirmation: settings.requireConfirmation }),
@@ -90,6 +100,20 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     sla: options.sla ?? defaultSlaPolicy(),
     links: options.links ?? {},
   };
+  const desk = context as DeskContext;
+  desk.outbox = createOutbox(desk);
+  const scheduler = createScheduler(desk, desk.outbox);
+  const directory = {
+    departments: createDirectoryApi(desk, 'departments'),
+    teams: createDirectoryApi(desk, 'teams'),
+    agents: createDirectoryApi(desk, 'agents'),
+    calendars: createDirectoryApi(desk, 'calendars'),
+    slaPlans: createDirectoryApi(desk, 'slaPlans'),
+    cannedResponses: createDirectoryApi(desk, 'cannedResponses'),
+  };
+  // A policy may bring its calendars and plans; calendars first, since plans refer to them.
+  for (const calendar of desk.sla.calendars ?? []) await directory.calendars.upsert(calendar);
+  for (const plan of desk.sla.plans ?? []) await directory.slaPlans.upsert(plan);
 
   const command =
     <C extends keyof typeof TICKET_COMMANDS>(name: C) =>
@@ -120,16 +144,16 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
   const helpDesk: HelpDesk = {
     tickets,
     queues: createQueues(desk),
-    departments: createDirectoryApi(desk, 'departments'),
-    teams: createDirectoryApi(desk, 'teams'),
-    agents: createDirectoryApi(desk, 'agents'),
-    calendars: createDirectoryApi(desk, 'calendars'),
-    slaPlans: createDirectoryApi(desk, 'slaPlans'),
-    cannedResponses: createDirectoryApi(desk, 'cannedResponses'),
+    ...directory,
+    scheduler,
+    deliveries: createDeliveriesApi(desk, desk.outbox),
     lifecycle: desk.lifecycle,
     on: (event, listener) => desk.bus.on(event, listener),
     once: (event, listener) => desk.bus.once(event, listener),
     async close() {
+      // Finish what is under way (a sweep, notifications being sent) before the storage goes.
+      await scheduler.stop();
+      await desk.outbox.idle();
       desk.bus.clear();
       await storage.close?.();
     },

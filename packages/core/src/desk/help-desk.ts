@@ -1,6 +1,8 @@
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { DeliveriesApi } from '../notify/delivery-log.js';
 import type { QueueName } from '../queues/queue-definitions.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type {
   AssignInput,
@@ -136,12 +138,19 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   readonly slaPlans: DirectoryApi<'slaPlans', SlaPlanInput>;
   /** Canned responses. */
   readonly cannedResponses: DirectoryApi<'cannedResponses', CannedResponseInput>;
+  /** SLA warnings and breaches, auto-close, reminders and notification retries: `runOnce()` or `start()`. */
+  readonly scheduler: Scheduler;
+  /** The delivery log of notifications, with the dead letter. */
+  readonly deliveries: DeliveriesApi;
   /** The desk's lifecycle: ask it which events are allowed in a state. */
   readonly lifecycle: Lifecycle;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
   /** Subscribes for one delivery; returns a function that unsubscribes. */
   once<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
-  /** Removes listeners and closes the storage. */
+  /**
+   * Stops the scheduler, waits for notifications being sent, removes
+   * listeners and closes the storage.
+   */
   close(): Promise<void>;
 }

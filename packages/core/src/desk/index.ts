@@ -2,8 +2,12 @@ export { createHelpDesk } from './create-help-desk.js';
 export type { DirectoryApi, HelpDesk, OpenOptions, QueuesApi, TicketsApi } from './help-desk.js';
 export type {
   CustomStatus,
+  DeliveryOptions,
   DeskSettings,
   HelpDeskOptions,
   IntakeOptions,
   LifecycleOptions,
+  LinkBuilder,
+  NotificationLinks,
+  NotificationSettings,
 } from './help-desk-options.js';

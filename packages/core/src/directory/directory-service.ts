@@ -14,6 +14,8 @@ import {
 } from '../schemas/directory.js';
 import { parseInput } from '../schemas/parse.js';
 import { recordIdSchema } from '../schemas/primitives.js';
+import { checkVariables, parseTemplate } from '../templates/template.js';
+import { customFieldIds } from '../tickets/custom-fields.js';
 
 type ReferenceCheck<K extends DirectoryKind> = (record: DirectoryRecords[K], desk: DeskContext) => Promise<void>;
 
@@ -35,6 +37,11 @@ const references: { [K in DirectoryKind]: ReferenceCheck<K> } = {
     if (plan.calendarId !== null) await mustExist(desk, 'calendars', plan.calendarId, ['calendarId']);
   },
   cannedResponses: async (canned, desk) => {
+    // A broken template or an unknown variable is refused when it is saved, not when an agent first sends it.
+    checkVariables(parseTemplate(canned.body, { path: ['body'] }), {
+      customFieldIds: customFieldIds(desk.fields),
+      path: ['body'],
+    });
     if (canned.departmentId !== null) await mustExist(desk, 'departments', canned.departmentId, ['departmentId']);
   },
 };

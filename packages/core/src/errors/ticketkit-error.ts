@@ -9,7 +9,7 @@ export interface ValidationIssue {
 }
 
 /** What a storage write collided with when it failed with `CONFLICT`. */
-export type ConflictTarget = 'version' | 'number' | 'idempotency' | 'record';
+export type ConflictTarget = 'version' | 'number' | 'idempotency' | 'record' | 'delivery';
 
 /** Structured details that travel with some error codes. */
 export interface TicketkitErrorDetails {

@@ -39,6 +39,12 @@ export type LifecycleEvent =
   | { type: 'FEEDBACK'; principal: Principal }
   /** The scheduler reminds a customer who has not answered. */
   | { type: 'REMIND'; principal: Principal }
+  /**
+   * The scheduler found nothing due on a ticket it was told to look at (a
+   * plan, calendar or desk setting changed since): it only works out the
+   * ticket's due times and next check again.
+   */
+  | { type: 'RESCHEDULE'; principal: Principal }
   /** The scheduler moves the `sla` region to `at_risk`. */
   | ({ type: 'SLA_WARNING'; principal: Principal } & SlaCrossings)
   /** The scheduler moves the `sla` region to `breached`. */
@@ -81,6 +87,7 @@ export const LIFECYCLE_EVENT_TYPES = [
   'UPDATE',
   'FEEDBACK',
   'REMIND',
+  'RESCHEDULE',
   'SLA_WARNING',
   'SLA_BREACH',
   'SLA_OK',

@@ -10,6 +10,7 @@ const isSlaRunning = not(or([stateIn({ status: 'resolved' }), isClosed]));
 
 // What `open` and `in_progress` have in common: agents ask, answer, note, update and resolve; the customer writes.
 const workStateTransitions = {
+  RESCHEDULE: { guard: 'bySystem' },
   REQUEST_INFO: { guard: 'byAgent', target: 'awaiting_customer' },
   RESOLVE: { guard: 'byAgent', target: 'resolved' },
   AGENT_REPLY: { guard: 'byAgent' },
@@ -96,6 +97,7 @@ export const ticketMachine = setup({
             NOTE: { guard: 'byStaff' },
             UPDATE: { guard: 'byAgent' },
             REMIND: { guard: 'bySystem' },
+            RESCHEDULE: { guard: 'bySystem' },
           },
         },
         resolved: {
@@ -103,6 +105,7 @@ export const ticketMachine = setup({
             CONFIRM_RESOLUTION: { guard: 'byRequester', target: 'closed' },
             CLOSE: { guard: 'closeAllowed', target: 'closed' },
             AUTO_CLOSE: { guard: 'bySystem', target: 'closed' },
+            RESCHEDULE: { guard: 'bySystem' },
             CUSTOMER_REPLY: [
               { guard: and(['byRequester', 'isAssigned']), target: 'in_progress' },
               { guard: 'byRequester', target: 'open' },
@@ -134,6 +137,7 @@ export const ticketMachine = setup({
             NOTE: { guard: 'byStaff' },
             // Closing asks for feedback; a customer who did not confirm may still give it.
             FEEDBACK: { guard: 'byRequester' },
+            RESCHEDULE: { guard: 'bySystem' },
           },
         },
       },
@@ -192,6 +196,8 @@ export const ticketMachine = setup({
             SLA_BREACH: { guard: and(['bySystem', 'isSlaRunning']) },
             SLA_WARNING: { guard: and(['bySystem', 'isSlaRunning']), target: 'at_risk' },
             SLA_OK: { guard: and(['bySystem', 'isSlaRunning']), target: 'on_track' },
+            // The missed target was met late; what still runs is paused while the customer is asked.
+            SLA_PAUSE: { guard: and(['bySystem', 'isAwaitingCustomer']), target: 'paused' },
           },
         },
         // Only entered while awaiting the customer, so the first three mirror the status region's ways out.

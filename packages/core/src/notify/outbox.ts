@@ -26,6 +26,11 @@ export interface Outbox {
   afterCommit(messages: readonly OutboxMessage[]): void;
   /** Dispatches pending messages and sends due deliveries, in bounded batches; for the scheduler. */
   sweep(): Promise<OutboxReport>;
+  /**
+   * Puts a dead delivery back to `pending`, claimed by this desk, and sends it
+   * in the background; `null` when it changed meanwhile.
+   */
+  requeue(delivery: Delivery): Promise<Delivery | null>;
   /** Resolves when the work `afterCommit` started has finished. */
   idle(): Promise<void>;
 }
@@ -239,6 +244,21 @@ export function createOutbox(desk: DeskContext): Outbox {
         if (round.dispatched + round.delivered + round.retrying + round.dead === 0) break;
       }
       return report;
+    },
+    async requeue(delivery) {
+      const now = desk.clock.now();
+      const requeued: Delivery = {
+        ...delivery,
+        status: 'pending',
+        nextAttemptAt: now.toISOString(),
+        claimedBy: owner,
+        claimedUntil: new Date(now.getTime() + claimMs).toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      // Dead deliveries are unclaimed: the write succeeds only if nobody requeued or changed it first.
+      if (!(await desk.storage.updateDelivery(requeued, null))) return null;
+      track(send(requeued, emptyReport()));
+      return requeued;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

@@ -16,4 +16,11 @@ export type {
   PluginContext,
   TicketkitPlugin,
 } from './plugin.js';
-export type { SlaEvaluation, SlaEvaluationInput, SlaPolicy, SlaTargetEvaluation } from './sla-policy.js';
+export {
+  ACTIVE_TARGET_STATES,
+  type SlaEvaluation,
+  type SlaEvaluationInput,
+  type SlaPolicy,
+  type SlaTargetEvaluation,
+  type SlaTargetState,
+} from './sla-policy.js';

@@ -14,7 +14,10 @@ import { compareTickets, searchScore } from './ticket-filter.js';
 
 /** A storage adapter as core uses it: every optional method present, every failure typed. */
 export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close'>> &
-  Pick<StorageAdapter, 'id' | 'init' | 'close'>;
+  Pick<StorageAdapter, 'id' | 'init' | 'close'> & {
+    /** Whether the adapter has the outbox and delivery methods (`DELIVERY_STORAGE_METHODS`). */
+    readonly hasDeliveries: boolean;
+  };
 
 /** The methods of {@link DELIVERY_STORAGE_METHODS} that `storage` lacks. */
 export function missingDeliveryMethods(storage: StorageAdapter): string[] {
@@ -116,6 +119,7 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
   };
   return {
     id: adapter.id,
+    hasDeliveries: missingDeliveryMethods(adapter).length === 0,
     init: adapter.init && (() => run('init', () => adapter.init?.() ?? Promise.resolve())),
     close: adapter.close && (() => run('close', () => adapter.close?.() ?? Promise.resolve())),
     commit: (changes) => run('commit', () => adapter.commit(changes)),

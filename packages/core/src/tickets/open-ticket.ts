@@ -192,6 +192,7 @@ export async function openTicket(
       }
       throw error;
     }
+    desk.outbox.afterCommit(outbox);
     desk.bus.emit('ticket.created', { ticket, actor: who.author, at, entry });
     await desk.hooks.runAfter({ command: 'open', actor: options.actor, input, ticket });
     return ticket;

@@ -30,6 +30,8 @@ export interface SystemCommandInputs {
   autoClose: Record<string, never>;
   /** Reminds a customer who has not answered. */
   remind: Record<string, never>;
+  /** Works out a ticket's due times and next check again, when nothing else was due. */
+  reschedule: Record<string, never>;
 }
 
 /** The name of a command the scheduler runs (never a host: they have no public method). */
@@ -342,6 +344,7 @@ export async function runCommand<C extends SpecName>(
       throw error;
     }
 
+    desk.outbox.afterCommit(outbox);
     const base: TicketEventBase = { ticket: updated, actor: who.author, at };
     for (const event of plan.events?.({ ticket: updated, entries }) ?? []) {
       if (desk.bus.has(event.name)) desk.bus.emit(event.name, { ...base, ...event.extra } as never);

@@ -86,7 +86,16 @@ const remind: CommandSpec<'remind'> = {
   },
 };
 
+const reschedule: CommandSpec<'reschedule'> = {
+  name: 'reschedule',
+  system: true,
+  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  retryable: false,
+  // No thread entry: nothing happened that a person needs to read; the history records it.
+  plan: () => ({ event: { type: 'RESCHEDULE' } }),
+};
+
 /** The scheduler's commands, by name. */
-export const SYSTEM_COMMANDS = { slaCheck, autoClose, remind } satisfies {
+export const SYSTEM_COMMANDS = { slaCheck, autoClose, remind, reschedule } satisfies {
   [C in SystemCommandName]: CommandSpec<C>;
 };

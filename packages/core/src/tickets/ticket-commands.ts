@@ -1,5 +1,6 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { validationError } from '../errors/ticketkit-error.js';
+import { ticketTemplateValues } from '../notify/template-values.js';
 import {
   assignInputSchema,
   bodyInputSchema,
@@ -16,6 +17,7 @@ import {
 import type { JsonValue } from '../schemas/primitives.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandName } from '../sdk/plugin.js';
+import { renderTemplate } from '../templates/template.js';
 import { validateCustomFields } from './custom-fields.js';
 import { openFollowUp } from './open-ticket.js';
 import {
@@ -141,9 +143,16 @@ const reply: CommandSpec<'reply'> = {
     });
     // Most replies are typed, not canned: they plan without waiting for anything.
     if (input.cannedResponseId === undefined) return agentReply(input.body ?? '', null);
-    return requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId).then((canned) =>
-      agentReply(input.body ?? canned.body, { cannedResponseId: canned.id }),
-    );
+    return requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId).then(async (canned) => {
+      // The agent's own edit wins; otherwise the template is filled in for this ticket, as text (thread bodies are text).
+      const body =
+        input.body ??
+        renderTemplate(
+          canned.body,
+          await ticketTemplateValues(desk, ticket, { agentName: context.who.author.name ?? null, linkFor: 'customer' }),
+        );
+      return agentReply(body, { cannedResponseId: canned.id });
+    });
   },
   async onRefused(context) {
     // Past the reopen window a customer's reply starts a new ticket linked to the closed one.

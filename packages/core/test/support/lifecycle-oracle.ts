@@ -69,6 +69,8 @@ export function expectedNext(
       return by === 'requester' && status === 'closed' ? state : null;
     case 'REMIND':
       return by === 'system' && status === 'awaiting_customer' ? state : null;
+    case 'RESCHEDULE':
+      return by === 'system' ? state : null;
     // The scheduler moves the SLA region to wherever the policy says, while the clock can run.
     case 'SLA_WARNING':
       return by === 'system' && active ? { ...state, sla: 'at_risk' } : null;
@@ -77,9 +79,7 @@ export function expectedNext(
     case 'SLA_OK':
       return by === 'system' && active && sla !== 'on_track' ? { ...state, sla: 'on_track' } : null;
     case 'SLA_PAUSE':
-      return by === 'system' && status === 'awaiting_customer' && (sla === 'on_track' || sla === 'at_risk')
-        ? { ...state, sla: 'paused' }
-        : null;
+      return by === 'system' && status === 'awaiting_customer' && sla !== 'paused' ? { ...state, sla: 'paused' } : null;
   }
 }
 

@@ -1,0 +1,94 @@
+import * as z from 'zod';
+import type { DeskContext } from '../desk/desk-context.js';
+import { TicketkitError } from '../errors/ticketkit-error.js';
+import { parseInput } from '../schemas/parse.js';
+import { cursorSchema, limitSchema, recordIdSchema, ticketRefSchema } from '../schemas/primitives.js';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '../storage/delivery-records.js';
+import type { Page } from '../storage/storage-adapter.js';
+import { loadTicket } from '../tickets/load-ticket.js';
+import type { Outbox } from './outbox.js';
+
+/** What `desk.deliveries.list` accepts. */
+export interface DeliveryListOptions {
+  /** Only this ticket's deliveries: its id or its number. */
+  ticketId?: string;
+  /** Only deliveries in this status (`dead` is the dead letter). */
+  status?: DeliveryStatus;
+  /**
+   * Page size, 1 to 100.
+   * @default 25
+   */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null;
+}
+
+/**
+ * The delivery log: every notification to every recipient through every
+ * notifier, with each attempt and its error. For the host's admin screens and
+ * for support ("check your email logs"); it is not scoped by actor.
+ */
+export interface DeliveriesApi {
+  /** Deliveries, newest first, keyset-paginated. */
+  list(options?: DeliveryListOptions): Promise<Page<Delivery>>;
+  /** One delivery, or `null`. */
+  get(id: string): Promise<Delivery | null>;
+  /**
+   * Sends a dead-lettered delivery again, in the background: it becomes
+   * `pending` and keeps its attempts; a failure retries with backoff as
+   * before, and dead-letters again after one more attempt.
+   * Fails with `INVALID_TRANSITION` for a delivery that is not `dead`.
+   */
+  retry(id: string): Promise<Delivery>;
+}
+
+const listSchema = z
+  .strictObject({
+    ticketId: ticketRefSchema.optional(),
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    limit: limitSchema.default(25),
+    cursor: cursorSchema.nullable().optional(),
+  })
+  .default({ limit: 25 });
+
+const deliveryIdSchema = recordIdSchema;
+
+/** Creates `desk.deliveries` over the desk's outbox. */
+export function createDeliveriesApi(desk: DeskContext, outbox: Outbox): DeliveriesApi {
+  const stored = (id: unknown) => desk.storage.getDelivery(parseInput(deliveryIdSchema, id, 'delivery id', ['id']));
+  return {
+    async list(options) {
+      const query = parseInput(listSchema, options, 'deliveries.list options');
+      if (!desk.storage.hasDeliveries) return { items: [], nextCursor: null };
+      const ticketId = query.ticketId === undefined ? undefined : (await loadTicket(desk.storage, query.ticketId)).id;
+      return desk.storage.listDeliveries({
+        ...(ticketId === undefined ? {} : { ticketId }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+      });
+    },
+    async get(id) {
+      if (!desk.storage.hasDeliveries) return null;
+      return stored(id);
+    },
+    async retry(id) {
+      const delivery = desk.storage.hasDeliveries ? await stored(id) : null;
+      if (!delivery) throw new TicketkitError('NOT_FOUND', `No delivery ${String(id)}`);
+      if (delivery.status !== 'dead') {
+        throw new TicketkitError(
+          'INVALID_TRANSITION',
+          `Delivery ${delivery.id} is ${delivery.status}: only a dead delivery can be retried`,
+          { allowedEvents: [], status: delivery.status },
+        );
+      }
+      const requeued = await outbox.requeue(delivery);
+      if (!requeued) {
+        throw new TicketkitError('CONFLICT', `Delivery ${delivery.id} changed meanwhile: look at it again`, {
+          target: 'delivery',
+        });
+      }
+      return requeued;
+    },
+  };
+}

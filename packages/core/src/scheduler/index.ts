@@ -1,0 +1,1 @@
+export type { Scheduler, SchedulerStartOptions, SweepReport, TicketSweepReport } from './scheduler.js';

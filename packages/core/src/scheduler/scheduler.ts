@@ -1,0 +1,244 @@
+import * as z from 'zod';
+import type { DeskContext } from '../desk/desk-context.js';
+import { isTicketkitError } from '../errors/ticketkit-error.js';
+import type { Outbox, OutboxReport } from '../notify/outbox.js';
+import { parseInput } from '../schemas/parse.js';
+import { durationSchema } from '../schemas/primitives.js';
+import type { Ticket } from '../schemas/ticket.js';
+import { runCommand } from '../tickets/run-command.js';
+import { SYSTEM_COMMANDS } from '../tickets/system-commands.js';
+import type { Duration } from '../time/duration.js';
+import { parseDuration } from '../time/duration.js';
+import { type DueWork, dueWork } from './due-work.js';
+
+/** What one sweep did to tickets. */
+export interface TicketSweepReport {
+  /** Due tickets looked at. */
+  checked: number;
+  /** SLA targets that became at risk (`sla.warning`). */
+  warned: number;
+  /** SLA targets that were missed (`sla.breached`; the ticket joins the `overdue` queue). */
+  breached: number;
+  /** Other moves of the `sla` region (a paused clock, a late target met, a plan change). */
+  slaMoved: number;
+  /** Resolved tickets closed after the quiet period. */
+  autoClosed: number;
+  /** Customers reminded. */
+  reminded: number;
+  /** Tickets with nothing due any more (a plan or setting changed): their next check was set again. */
+  rescheduled: number;
+  /** Tickets that changed while the sweep looked at them: left for the next sweep. */
+  skipped: number;
+  /** Tickets whose check failed (logged); tried again by the next sweep. */
+  failed: number;
+}
+
+/** What one `runOnce` did. */
+export interface SweepReport {
+  /** When the sweep started (ISO 8601, the desk's clock). */
+  startedAt: string;
+  /** How long it took, in milliseconds. */
+  durationMs: number;
+  /**
+   * `false` when another scheduler on the same storage held the ticket
+   * sweep's lease, so this one only delivered notifications.
+   */
+  sweptTickets: boolean;
+  /** The ticket sweep. */
+  tickets: TicketSweepReport;
+  /** Notifications dispatched, delivered, retried and dead-lettered. */
+  outbox: OutboxReport;
+}
+
+/** Options of `desk.scheduler.start`. */
+export interface SchedulerStartOptions {
+  /**
+   * Time between the end of one sweep and the start of the next.
+   * @default '1m'
+   */
+  interval?: Duration;
+}
+
+/**
+ * The scheduler of a desk: SLA warnings and breaches, auto-close, reminders
+ * and notification retries. Hosts with their own cron call `runOnce()`;
+ * others call `start()` once.
+ */
+export interface Scheduler {
+  /**
+   * One sweep: every ticket whose next check has come (in bounded batches,
+   * from the storage's due-time index), then the notification outbox. Safe
+   * to run in several processes on one storage: a lease keeps the ticket
+   * sweep to one scheduler at a time, and each ticket's version keeps every
+   * warning, breach, reminder and auto-close to exactly one even without it.
+   * A call made while a sweep runs waits for it, then sweeps again.
+   */
+  runOnce(): Promise<SweepReport>;
+  /**
+   * Sweeps every `interval` until `stop()` or `desk.close()`. Calling it
+   * again changes the interval. The timer keeps the process alive, like a
+   * server's socket does.
+   */
+  start(options?: SchedulerStartOptions): void;
+  /** Stops the timer; resolves when a sweep under way has finished. */
+  stop(): Promise<void>;
+  /** Whether `start()` is in effect. */
+  readonly running: boolean;
+}
+
+const BATCH = 100;
+const MAX_BATCHES = 50;
+const LEASE = 'ticketkit:ticket-sweep';
+const LEASE_MS = 5 * 60_000;
+
+const startOptionsSchema = z.strictObject({ interval: durationSchema.default('1m') }).default({ interval: '1m' });
+
+const emptyTicketReport = (): TicketSweepReport => ({
+  checked: 0,
+  warned: 0,
+  breached: 0,
+  slaMoved: 0,
+  autoClosed: 0,
+  reminded: 0,
+  rescheduled: 0,
+  skipped: 0,
+  failed: 0,
+});
+
+function count(report: TicketSweepReport, work: DueWork) {
+  switch (work.command) {
+    case 'autoClose':
+      report.autoClosed += 1;
+      return;
+    case 'remind':
+      report.reminded += 1;
+      return;
+    case 'reschedule':
+      report.rescheduled += 1;
+      return;
+    case 'slaCheck':
+      report.warned += work.input.warned.length;
+      report.breached += work.input.breached.length;
+      if (work.input.warned.length + work.input.breached.length === 0) report.slaMoved += 1;
+  }
+}
+
+/** Creates the scheduler of a desk, sending through its outbox. */
+export function createScheduler(desk: DeskContext, outbox: Outbox): Scheduler {
+  // One id per desk: its lease and its delivery claims.
+  const owner = outbox.owner;
+  let current: Promise<SweepReport> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let intervalMs = 60_000;
+  let running = false;
+
+  /** Runs the due work of one ticket, at the version the sweep read it. */
+  async function check(ticket: Ticket, report: TicketSweepReport) {
+    report.checked += 1;
+    try {
+      const work = await dueWork(desk, ticket, desk.clock.now());
+      await runCommand(desk, SYSTEM_COMMANDS[work.command] as never, ticket.id, work.input, {
+        actor: { type: 'system' },
+        expectedVersion: ticket.version,
+      });
+      count(report, work);
+    } catch (error) {
+      if (isTicketkitError(error, 'CONFLICT')) {
+        // Someone (an agent, another scheduler) changed it meanwhile: the next sweep sees the new version.
+        report.skipped += 1;
+        return;
+      }
+      report.failed += 1;
+      desk.logger.error(`the scheduler could not check ticket ${ticket.number}`, { error });
+    }
+  }
+
+  async function sweepTickets(report: TicketSweepReport): Promise<boolean> {
+    const lease = () => {
+      const now = desk.clock.now();
+      return desk.storage.acquireLease({
+        name: LEASE,
+        owner,
+        now: now.toISOString(),
+        until: new Date(now.getTime() + LEASE_MS).toISOString(),
+      });
+    };
+    if (!(await lease())) return false;
+    // A ticket is looked at once per version: one whose command failed is not retried in a tight loop.
+    const seen = new Set<string>();
+    try {
+      for (let batch = 0; batch < MAX_BATCHES; batch++) {
+        if (batch > 0 && !(await lease())) break;
+        const dueBefore = desk.clock.now().toISOString();
+        const due = await desk.storage.listDueTickets({ dueBefore, limit: BATCH });
+        const fresh = due.filter((ticket) => !seen.has(`${ticket.id}@${ticket.version}`));
+        if (fresh.length === 0) break;
+        for (const ticket of fresh) {
+          seen.add(`${ticket.id}@${ticket.version}`);
+          await check(ticket, report);
+        }
+      }
+    } finally {
+      await desk.storage.releaseLease(LEASE, owner);
+    }
+    return true;
+  }
+
+  async function sweep(): Promise<SweepReport> {
+    const startedAt = desk.clock.now().toISOString();
+    const started = performance.now();
+    const tickets = emptyTicketReport();
+    const sweptTickets = await sweepTickets(tickets);
+    const outboxReport = await outbox.sweep();
+    return {
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      sweptTickets,
+      tickets,
+      outbox: outboxReport,
+    };
+  }
+
+  function runOnce(): Promise<SweepReport> {
+    const previous = current ?? Promise.resolve();
+    const next = previous.then(sweep, sweep);
+    current = next;
+    const clear = () => {
+      if (current === next) current = null;
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  function schedule(delay: number) {
+    timer = setTimeout(async () => {
+      timer = null;
+      try {
+        await runOnce();
+      } catch (error) {
+        desk.logger.error('a scheduled sweep failed', { error });
+      }
+      if (running) schedule(intervalMs);
+    }, delay);
+  }
+
+  return {
+    runOnce,
+    start(options) {
+      const { interval } = parseInput(startOptionsSchema, options, 'scheduler.start options');
+      intervalMs = parseDuration(interval) ?? 60_000;
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await current?.catch(() => undefined);
+    },
+    get running() {
+      return running;
+    },
+  };
+}
