@@ -184,6 +184,15 @@ const COMMANDS: CommandSpec[] = [
     run: (desk, ref, input) => desk.tickets.confirmResolution(ref, as(input), { actor: actors.ken }),
   },
   {
+    name: 'feedback',
+    valid: { rating: 4, comment: 'Quick' },
+    fields: [
+      { path: ['rating'], kind: 'int', required: true },
+      { path: ['comment'], kind: 'multi' },
+    ],
+    run: (desk, ref, input) => desk.tickets.feedback(ref, as(input), { actor: actors.ken }),
+  },
+  {
     name: 'close',
     valid: { force: true },
     fields: [{ path: ['force'], kind: 'boolean-flag' }],

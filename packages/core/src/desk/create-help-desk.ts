@@ -12,6 +12,7 @@ import type { Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
 import { assertStorageAdapter, createStorageGateway, missingDeliveryMethods } from '../storage/storage-gateway.js';
+import { createCannedResponsesApi } from '../tickets/canned-responses.js';
 import { openTicket } from '../tickets/open-ticket.js';
 import { runCommand } from '../tickets/run-command.js';
 import { TICKET_COMMANDS } from '../tickets/ticket-commands.js';
@@ -109,7 +110,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     agents: createDirectoryApi(desk, 'agents'),
     calendars: createDirectoryApi(desk, 'calendars'),
     slaPlans: createDirectoryApi(desk, 'slaPlans'),
-    cannedResponses: createDirectoryApi(desk, 'cannedResponses'),
+    cannedResponses: createCannedResponsesApi(desk, createDirectoryApi(desk, 'cannedResponses')),
   };
   // A policy may bring its calendars and plans; calendars first, since plans refer to them.
   for (const calendar of desk.sla.calendars ?? []) await directory.calendars.upsert(calendar);

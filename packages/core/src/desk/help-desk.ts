@@ -24,7 +24,6 @@ import type {
 import type {
   AgentInput,
   CalendarInput,
-  CannedResponseInput,
   DepartmentInput,
   DirectoryKind,
   DirectoryRecords,
@@ -34,6 +33,7 @@ import type {
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
+import type { CannedResponsesApi } from '../tickets/canned-responses.js';
 
 /** Options of `desk.tickets.open`: who opens the ticket. */
 export interface OpenOptions {
@@ -136,8 +136,8 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   readonly calendars: DirectoryApi<'calendars', CalendarInput>;
   /** SLA plans. */
   readonly slaPlans: DirectoryApi<'slaPlans', SlaPlanInput>;
-  /** Canned responses. */
-  readonly cannedResponses: DirectoryApi<'cannedResponses', CannedResponseInput>;
+  /** Canned responses, and their preview for a ticket. */
+  readonly cannedResponses: CannedResponsesApi;
   /** SLA warnings and breaches, auto-close, reminders and notification retries: `runOnce()` or `start()`. */
   readonly scheduler: Scheduler;
   /** The delivery log of notifications, with the dead letter. */

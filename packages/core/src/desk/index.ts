@@ -1,3 +1,4 @@
+export type { CannedResponsesApi, RenderCannedResponseOptions } from '../tickets/canned-responses.js';
 export { createHelpDesk } from './create-help-desk.js';
 export type { DirectoryApi, HelpDesk, OpenOptions, QueuesApi, TicketsApi } from './help-desk.js';
 export type {

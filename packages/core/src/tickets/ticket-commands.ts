@@ -1,6 +1,5 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { validationError } from '../errors/ticketkit-error.js';
-import { ticketTemplateValues } from '../notify/template-values.js';
 import {
   assignInputSchema,
   bodyInputSchema,
@@ -17,7 +16,7 @@ import {
 import type { JsonValue } from '../schemas/primitives.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandName } from '../sdk/plugin.js';
-import { renderTemplate } from '../templates/template.js';
+import { renderCannedResponse } from './canned-responses.js';
 import { validateCustomFields } from './custom-fields.js';
 import { openFollowUp } from './open-ticket.js';
 import {
@@ -145,12 +144,7 @@ const reply: CommandSpec<'reply'> = {
     if (input.cannedResponseId === undefined) return agentReply(input.body ?? '', null);
     return requireCannedResponse(desk, input.cannedResponseId, ticket.departmentId).then(async (canned) => {
       // The agent's own edit wins; otherwise the template is filled in for this ticket, as text (thread bodies are text).
-      const body =
-        input.body ??
-        renderTemplate(
-          canned.body,
-          await ticketTemplateValues(desk, ticket, { agentName: context.who.author.name ?? null, linkFor: 'customer' }),
-        );
+      const body = input.body ?? (await renderCannedResponse(desk, canned, ticket, context.who.author.name ?? null));
       return agentReply(body, { cannedResponseId: canned.id });
     });
   },

@@ -9,6 +9,9 @@ test.each([
   ['1w', 604_800_000],
   ['1h30m', 5_400_000],
   ['45s', 45_000],
+  ['250ms', 250],
+  ['1s500ms', 1_500],
+  ['5m', 300_000],
   ['0m', 0],
   ['PT8H', 28_800_000],
   ['P3D', 259_200_000],
@@ -19,12 +22,26 @@ test.each([
   expect(parseDuration(text)).toBe(ms);
 });
 
-test.each(['', '15', 'm', '15 minutes', '1y', 'P1M', 'P', 'PT', '1h 30m', '-1h', '1.5h', 'P1DT', '9999999h'])(
-  'refuses %j',
-  (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  },
-);
+test.each([
+  '',
+  '15',
+  'm',
+  'ms',
+  '500sm',
+  '1ms5s',
+  '15 minutes',
+  '1y',
+  'P1M',
+  'P',
+  'PT',
+  '1h 30m',
+  '-1h',
+  '1.5h',
+  'P1DT',
+  '9999999h',
+])('refuses %j', (text) => {
+  expect(parseDuration(text)).toBeUndefined();
+});
 
 test('formats milliseconds in the short form', () => {
   expect(formatDuration(5_400_000)).toBe('1h30m');
