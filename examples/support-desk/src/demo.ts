@@ -42,6 +42,12 @@ export async function runDemo({ file = DEFAULT_FILE, reset = false, write = cons
   desk.on('ticket.transferred', ({ ticket, to }) =>
     write(`  → #${ticket.number} transferred to ${to.departmentId} (${to.assigneeId})`),
   );
+  desk.on('sla.warning', ({ ticket, target }) =>
+    write(`  ⏰ #${ticket.number} ${target.replace('_', ' ')} target at risk`),
+  );
+  desk.on('sla.breached', ({ ticket, target }) =>
+    write(`  ⏰ #${ticket.number} ${target.replace('_', ' ')} target missed: the ticket is overdue`),
+  );
   desk.on('ticket.status_changed', ({ ticket, from, to, actor }) =>
     write(`  → #${ticket.number} ${from.replace('_', ' ')} → ${to.replace('_', ' ')} (${actor.name ?? actor.type})`),
   );

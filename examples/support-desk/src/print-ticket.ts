@@ -36,9 +36,16 @@ export async function describeTicket(desk: HelpDesk, ticket: Ticket): Promise<st
     `  ${current.status.replace('_', ' ')} · ${current.priority} priority · ${departments.get(current.departmentId)}` +
       `${current.assigneeId ? ` · ${names.get(current.assigneeId)}` : ''}${plan ? ` · ${plan.name}` : ''}` +
       `${current.feedback?.rating ? ` · rated ${current.feedback.rating}/5` : ''}`,
-    '',
-    '  Thread',
   ];
+  if (plan) {
+    const due = (at: string | null, met: string | null) =>
+      at === null ? 'paused' : `due ${time(at)}${met ? ` (met ${time(met)})` : ''}`;
+    lines.push(
+      `  SLA ${plan.name}: first response ${due(current.firstResponseDueAt, current.firstRespondedAt)} · ` +
+        `resolution ${current.resolutionDueAt === null && current.resolvedAt === null ? 'paused' : due(current.resolutionDueAt, current.resolvedAt)} · ${current.slaState.replace('_', ' ')}`,
+    );
+  }
+  lines.push('', '  Thread');
   for (const entry of thread) {
     const body = entry.body.split('\n').filter(Boolean).join(' / ');
     lines.push(
@@ -49,6 +56,16 @@ export async function describeTicket(desk: HelpDesk, ticket: Ticket): Promise<st
   for (const event of history) {
     const change = event.from ? `${state(event.from)} → ${state(event.to)}` : `→ ${state(event.to)}`;
     lines.push(`    ${time(event.at)}  ${pad(author(event, names), 9)} ${pad(event.command, 17)} ${change}`);
+  }
+  // The delivery log, oldest first: what the desk sent, to whom, and how it went.
+  const deliveries = (await desk.deliveries.list({ ticketId: current.id, limit: 100 })).items.reverse();
+  lines.push('', '  Mail (delivery log)');
+  for (const delivery of deliveries) {
+    const { notification } = delivery;
+    lines.push(
+      `    ${time(delivery.createdAt)}  ${pad(notification.type.replace('ticket.', '').replace('_', ' '), 17)} → ` +
+        `${pad(notification.recipient.email, 20)} ${delivery.status}, ${delivery.attempts.length} attempt${delivery.attempts.length === 1 ? '' : 's'}`,
+    );
   }
   return lines.join('\n');
 }

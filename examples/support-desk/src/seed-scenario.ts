@@ -1,10 +1,12 @@
 import {
   type Clock,
   createHelpDesk,
+  defaultSlaPolicy,
   type HelpDesk,
   isTicketkitError,
   type ManualClock,
   memoryStorage,
+  type Notifier,
   type StorageAdapter,
 } from '@ticketkit/core';
 
@@ -16,11 +18,24 @@ export const people = {
   winston: { type: 'agent', id: 'winston' },
 } as const;
 
-/** Creates the demo desk: two departments, two agents, three SLA plans, a canned response. */
+/**
+ * The demo's outgoing mail: it accepts every notification, so the delivery
+ * log shows what a real mailer would have sent. (`@ticketkit/email` sends
+ * them for real.)
+ */
+export const demoMailer: Notifier = { id: 'demo-mailer', send: async () => {} };
+
+/**
+ * Creates the demo desk: two departments, two agents, three SLA plans (high
+ * priority gets SEV B, urgent SEV A), a canned response, and the demo mailer.
+ */
 export async function createDemoDesk(options: { storage?: StorageAdapter; clock?: Clock } = {}): Promise<HelpDesk> {
   const desk = await createHelpDesk({
     storage: options.storage ?? memoryStorage(),
     clock: options.clock,
+    notifiers: [demoMailer],
+    sla: defaultSlaPolicy({ defaultPlan: { byPriority: { urgent: 'sev-a', high: 'sev-b' } } }),
+    links: { customer: (ticket) => `https://bank.test/support/requests/${ticket.number}` },
     intake: { defaultDepartmentId: 'help-desk' },
     lifecycle: { customStatuses: [{ id: 'escalated-l2', name: 'Escalated to L2', status: 'in_progress' }] },
   });
@@ -44,7 +59,7 @@ export async function createDemoDesk(options: { storage?: StorageAdapter; clock?
     id: 'sev-b',
     name: 'SEV B',
     firstResponseWithin: '4h',
-    resolveWithin: '1d',
+    resolveWithin: '16h',
     calendarId: 'new-york',
   });
   await desk.slaPlans.upsert({
@@ -57,7 +72,7 @@ export async function createDemoDesk(options: { storage?: StorageAdapter; clock?
   await desk.cannedResponses.upsert({
     id: 'password-reset',
     title: 'Password reset link',
-    body: 'I have sent a password reset link to your email address. It is valid for one hour.',
+    body: 'Hi {{requester.name | "there"}}, I have sent a password reset link to your email address. It is valid for one hour. — {{agent.name}}, {{department.name}}',
     departmentId: 'help-desk',
   });
   return desk;
@@ -77,13 +92,19 @@ export interface Narrator {
  */
 export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narrator: Narrator) {
   const { ken, karen, isabella, winston } = people;
+  // Time passes, and the scheduler looks at the desk as it would every minute: SLA checks, auto-close, mail.
+  const later = async (duration: string) => {
+    await desk.scheduler.runOnce(); // what is due now goes out now
+    clock.advance(duration);
+    await desk.scheduler.runOnce();
+  };
 
   narrator.stage('Intake');
   const reset = await desk.tickets.open(
     { subject: 'Password reset', body: 'I forgot my password and cannot log in to online banking.', source: 'web' },
     { actor: ken },
   );
-  clock.advance('5m');
+  await later('5m');
   const crash = await desk.tickets.open(
     {
       subject: 'Mobile banking app crashes',
@@ -95,7 +116,7 @@ export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narra
   );
 
   narrator.stage('Assignment and communication');
-  clock.advance('10m');
+  await later('10m');
   await desk.tickets.assign(reset.number, { agentId: 'isabella' }, { actor: isabella });
   await desk.tickets.update(reset.number, { slaPlanId: 'sev-c' }, { actor: isabella });
   await desk.tickets.reply(
@@ -111,7 +132,7 @@ export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narra
     { actor: isabella },
   );
   await desk.tickets.startWork(reset.number, {}, { actor: isabella });
-  clock.advance('5m');
+  await later('5m');
   await desk.tickets.transfer(
     crash.number,
     {
@@ -123,17 +144,17 @@ export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narra
   );
 
   narrator.stage('Working the issue');
-  clock.advance('20m');
+  await later('20m');
   await desk.tickets.requestInfo(
     crash.number,
     { body: 'Hi Karen, which phone and app version do you use?' },
     { actor: winston },
   );
-  clock.advance('2h');
+  await later('2h');
   await desk.tickets.reply(crash.number, { body: 'A Pixel 8 with app version 4.2.1.' }, { actor: karen });
 
   narrator.stage('Resolution');
-  clock.advance('1h');
+  await later('1h');
   await desk.tickets.resolve(
     crash.number,
     {
@@ -148,18 +169,18 @@ export async function playSeedScenario(desk: HelpDesk, clock: ManualClock, narra
     if (!isTicketkitError(error, 'CONFIRMATION_REQUIRED')) throw error;
     narrator.aside(`Winston tries to close #${crash.number} before Karen confirms: ${error.code}`);
   }
-  clock.advance('30m');
+  await later('30m');
   await desk.tickets.confirmResolution(
     crash.number,
     { rating: 5, comment: 'Works again, thank you!' },
     { actor: karen },
   );
-  clock.advance('3d');
+  await later('3d');
   await desk.tickets.reopen(crash.number, { reason: 'It crashes again since this morning.' }, { actor: karen });
 
-  clock.advance('1h');
+  await later('1h');
   await desk.tickets.resolve(reset.number, { resolutionNote: 'Ken used the reset link.' }, { actor: isabella });
-  clock.advance('2h');
+  await later('2h');
   await desk.tickets.reply(reset.number, { body: 'Sorry — the link expired before I could use it.' }, { actor: ken });
 
   return { reset, crash };

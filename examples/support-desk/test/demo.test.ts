@@ -28,6 +28,15 @@ test('the demo plays the seed scenario on a SQLite file and prints threads and t
   expect(output).toMatch(/Karen +reopen +closed, assigned → in progress, assigned/);
   expect(output).toMatch(/Ken +reply +resolved, assigned → in progress, assigned/);
   expect(output).toContain('Queues: open 2');
+  // The delivery log: every notification, its recipient and how it went.
+  expect(output).toContain('Mail (delivery log)');
+  expect(output).toMatch(/auto response +→ ken@example.com +delivered, 1 attempt/);
+  expect(output).toMatch(/new alert +→ isabella@bank.test +delivered, 1 attempt/);
+  expect(output).toMatch(/transfer alert +→ winston@bank.test +delivered/);
+  expect(output).toMatch(/resolved notice +→ karen@example.com +delivered/);
+  // Plans: SEV C set by Isabella; SEV B by default for Karen's high-priority crash.
+  expect(output).toMatch(/SLA SEV C: first response due .* \(met .*\)/);
+  expect(output).toMatch(/SLA SEV B: first response due/);
 });
 
 test('the file is kept between runs, and --reset starts over', async () => {

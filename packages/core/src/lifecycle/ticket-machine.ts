@@ -187,6 +187,8 @@ export const ticketMachine = setup({
             SLA_OK: { guard: and(['bySystem', 'isSlaRunning']), target: 'on_track' },
             SLA_PAUSE: { guard: and(['bySystem', 'isAwaitingCustomer']), target: 'paused' },
             REQUEST_INFO: { guard: and(['byAgent', 'isInWorkState', 'pausesSla']), target: 'paused' },
+            // Resolved in time: the risk is over. (A breach stays on record when resolving.)
+            RESOLVE: { guard: and(['byAgent', 'isSlaRunning']), target: 'on_track' },
           },
         },
         // A missed target stays missed; the region leaves `breached` only when the policy says no active

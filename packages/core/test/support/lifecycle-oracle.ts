@@ -42,7 +42,8 @@ export function expectedNext(
       return { ...state, status: 'awaiting_customer', sla: pauses ? 'paused' : sla };
     }
     case 'RESOLVE':
-      return staff && active ? leavingPause('resolved') : null;
+      // Resolving ends a pause and an SLA risk; a breach stays on record.
+      return staff && active ? { ...leavingPause('resolved'), ...(sla === 'at_risk' ? { sla: 'on_track' } : {}) } : null;
     case 'CUSTOMER_REPLY':
       if (by !== 'requester') return null;
       if (status === 'open' || status === 'in_progress') return state;
