@@ -65,7 +65,7 @@ export async function writeOverhead(desk: HelpDesk, storage: SqliteStorage, perR
   // Baseline for open: the ticket row and its first message, prepared INSERTs in one transaction.
   const insertTicket =
     db.prepare(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state,
-    requester_email, subject, created_at, next_sla_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    requester_email, subject, created_at, next_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertEntry = db.prepare(
     "INSERT INTO ticket_log (id, ticket_seq, kind, body, data) VALUES (?, ?, 'entry', ?, ?)",
   );

@@ -315,3 +315,25 @@ test('a desk with notifiers refuses storage without the outbox and delivery meth
   const desk = await createHelpDesk({ storage: partial });
   expect(await desk.deliveries.list()).toEqual({ items: [], nextCursor: null });
 });
+
+test('a burst of commands keeps a bounded queue in memory; the rest waits in storage for the sweep', async () => {
+  const email: Notifier = { id: 'email', types: ['ticket.auto_response'], send: async () => {} };
+  const { desk, storage, open } = await createTestDesk({ notifiers: [email] });
+  // No turn of the event loop between these commands: the after-commit sends cannot start until the loop ends.
+  for (let index = 0; index < 1_200; index++) await open({ subject: `Burst ${index}` });
+  const pending = () => [...storage.state.outbox.values()].filter((message) => message.status === 'pending').length;
+  expect(pending()).toBe(1_200);
+  // The in-memory queue took the first 1,000; they go out right after.
+  await until(
+    async () => storage.state.deliveries.size,
+    (size) => size === 1_000,
+    'the queued thousand',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(storage.state.deliveries.size).toBe(1_000);
+  expect(pending()).toBe(200);
+  const sweep = await desk.scheduler.runOnce();
+  expect(sweep.outbox).toMatchObject({ dispatched: 200, delivered: 200 });
+  expect(pending()).toBe(0);
+  expect([...storage.state.deliveries.values()].every((delivery) => delivery.status === 'delivered')).toBe(true);
+});

@@ -37,6 +37,9 @@ export interface Outbox {
 
 const BATCH = 100;
 const MAX_BATCHES = 20;
+// Messages waiting in memory for the after-commit send. A burst beyond it waits in storage for the next
+// sweep instead: memory stays bounded however fast commands come, and nothing is lost.
+const QUEUE_LIMIT = 1_000;
 
 const emptyReport = (): OutboxReport => ({ dispatched: 0, deferred: 0, delivered: 0, retrying: 0, dead: 0 });
 const add = (into: OutboxReport, from: OutboxReport) => {
@@ -216,12 +219,26 @@ export function createOutbox(desk: DeskContext): Outbox {
     await eachLimited(deliveries, options.concurrency, (delivery) => send(delivery, report));
   }
 
+  const queue: OutboxMessage[] = [];
+  let draining = false;
+
+  async function drain() {
+    try {
+      while (queue.length > 0) await dispatchAndSend(queue.splice(0, BATCH), emptyReport());
+    } finally {
+      draining = false;
+    }
+  }
+
   return {
     owner,
     afterCommit(messages) {
       if (messages.length === 0 || desk.notifiers.length === 0) return;
+      for (const message of messages) if (queue.length < QUEUE_LIMIT) queue.push(message);
+      if (draining) return;
+      draining = true;
       // Not awaited, and not started before the command has returned: the caller never waits for a notifier.
-      track(new Promise((resolve) => setTimeout(resolve, 0)).then(() => dispatchAndSend(messages, emptyReport())));
+      track(new Promise((resolve) => setTimeout(resolve, 0)).then(drain));
     },
     async sweep() {
       const report = emptyReport();
