@@ -2,6 +2,7 @@ import { type SqliteStorage, sqliteStorage } from '@ticketkit/adapter-sqlite';
 import {
   type Actor,
   createHelpDesk,
+  defaultSlaPolicy,
   type HelpDesk,
   type ManualClock,
   manualClock,
@@ -51,12 +52,22 @@ export function random(seed = 42) {
   return { next, word, words, int: (max: number) => Math.floor(next() * max) };
 }
 
-/** A desk on a SQLite file with the benchmark's directory: 10 departments of 5 agents, an admin, SLA plans. */
+/** A desk on a SQLite file with the benchmark's directory: 10 departments of 5 agents, an admin, SEV C for every ticket. */
 export async function benchDesk(filename: string, clock: ManualClock, notifiers: Notifier[] = []) {
   // A desk of a million tickets is several GB: give SQLite room to keep its hot indexes in memory.
   const storage = sqliteStorage({ filename, cacheSize: 1_048_576, mmapSize: 17_179_869_184 });
   // Ten random digits: room for a million tickets with rare collisions (six would be full).
-  const desk = await createHelpDesk({ storage, clock, notifiers, ticketNumber: { format: '##########' } });
+  // Every ticket gets SEV C by default, so the SLA engine schedules each one as a real desk's would.
+  const desk = await createHelpDesk({
+    storage,
+    clock,
+    notifiers,
+    ticketNumber: { format: '##########' },
+    sla: defaultSlaPolicy({
+      plans: [{ id: 'sev-c', name: 'SEV C', firstResponseWithin: '8h', resolveWithin: '3d' }],
+      defaultPlan: { fallback: 'sev-c' },
+    }),
+  });
   await desk.agents.upsert({ id: 'admin', name: 'Admin', email: 'admin@bank.test', role: 'admin' });
   for (const [index, id] of DEPARTMENTS.entries()) {
     await desk.departments.upsert({ id, name: `Department ${index}` });
@@ -69,7 +80,6 @@ export async function benchDesk(filename: string, clock: ManualClock, notifiers:
       });
     }
   }
-  await desk.slaPlans.upsert({ id: 'sev-c', name: 'SEV C', firstResponseWithin: '8h', resolveWithin: '3d' });
   return { desk, storage };
 }
 
@@ -117,10 +127,6 @@ export async function loadTickets(desk: HelpDesk, storage: SqliteStorage, clock:
     bar.tick(Math.min(size, start + batch));
   }
   bar.done();
-  // The SLA engine sets nextCheckAt; until it lands, give active tickets a check time 8 hours after creation.
-  storage.database.exec(`UPDATE tickets SET next_check_at = created_at + 28800000,
-      data = json_set(data, '$.nextCheckAt', strftime('%Y-%m-%dT%H:%M:%fZ', (created_at + 28800000) / 1000.0, 'unixepoch'))
-    WHERE status IN ('open', 'in_progress', 'awaiting_customer')`);
   storage.optimize();
 }
 
