@@ -9,7 +9,15 @@ import type {
   SlaTargetState,
 } from '../sdk/sla-policy.js';
 import { parseDuration } from '../time/duration.js';
-import { type ClockSpan, elapsedBy, instantAfter, runningSpans, statusSpells } from './sla-clock.js';
+import {
+  type ClockSpan,
+  elapsedBy,
+  instantAfter,
+  runningOnFrom,
+  runningSpans,
+  type StatusSpell,
+  statusSpells,
+} from './sla-clock.js';
 
 /** Which plan a ticket gets when nobody chose one: the first rule that names a plan wins. */
 export interface DefaultPlanRules {
@@ -59,20 +67,22 @@ function evaluateTarget(
   spans: readonly ClockSpan[],
   target: Target,
   metAt: string | null,
+  stoppedAt: number | null,
 ): SlaTargetEvaluation {
   const { plan, calendar, ticket } = input;
   const now = input.now.getTime();
   const length = targetMs(plan, target);
   const active = ACTIVE_STATUSES.has(ticket.status);
-  // A met target's due time is the one it had when it was met: the clock is taken to run on from its last stretch.
-  const extend = metAt !== null || !active;
-  const dueAt = instantAfter(spans, calendar, length, extend);
-  const warnAt = instantAfter(spans, calendar, Math.floor(length * plan.warnAt), extend);
-  const until = metAt !== null ? Date.parse(metAt) : active ? now : lastStop(spans, now);
+  // A met or stopped target keeps the due time it had at that moment: what the clock had run by then, run on
+  // from there. Later pauses or a reopen do not move it, and a pause it was met in does not count against it.
+  const until = metAt !== null ? Math.max(Date.parse(metAt), Date.parse(ticket.createdAt)) : (stoppedAt ?? now);
+  const clock = metAt !== null || stoppedAt !== null ? runningOnFrom(spans, until) : spans;
+  const dueAt = instantAfter(clock, calendar, length);
+  const warnAt = instantAfter(clock, calendar, Math.floor(length * plan.warnAt));
   const remainingMs = Math.max(0, length - elapsedBy(spans, calendar, until));
 
   let state: SlaTargetState;
-  if (metAt !== null) state = dueAt !== null && Date.parse(metAt) > dueAt ? 'met_late' : 'met';
+  if (metAt !== null) state = dueAt !== null && until > dueAt ? 'met_late' : 'met';
   else if (dueAt !== null && dueAt <= until) state = 'breached';
   else if (!active) state = 'stopped';
   else if (spans.at(-1)?.end !== null) state = 'paused';
@@ -80,8 +90,11 @@ function evaluateTarget(
   return { dueAt: iso(dueAt), warnAt: iso(warnAt), metAt, remainingMs, state };
 }
 
-function lastStop(spans: readonly ClockSpan[], now: number): number {
-  return spans.at(-1)?.end ?? now;
+/** When a ticket that no longer counts stopped its clock: the moment it last left the statuses that count. */
+function stopInstant(spells: readonly StatusSpell[], now: number): number {
+  const last = spells.findLastIndex((spell) => ACTIVE_STATUSES.has(spell.status));
+  // A history that ends in a status that counts disagrees with the ticket: take the clock as stopping now.
+  return spells[last + 1]?.at ?? now;
 }
 
 /** The `sla` region's state for a set of evaluated targets (see {@link SlaEvaluation.state}). */
@@ -121,7 +134,9 @@ function selectByRules(rules: DefaultPlanRules, ticket: Ticket, plans: readonly 
  *   closed. A reopened ticket's clock resumes where it stopped.
  * - A ticket opened outside business hours starts its clock at the next opening.
  * - The first response is met by the first public reply of an agent; the
- *   resolution by resolving.
+ *   resolution by resolving. A met target keeps the due time it had then,
+ *   and is late only if the clock had run out by then (time paused before it
+ *   does not count, whatever happens after it).
  * - A target is at risk once `warnAt` of it has run.
  * - Changing the plan replays the ticket's history under the new plan.
  *
@@ -150,9 +165,11 @@ export function defaultSlaPolicy(options: DefaultSlaPolicyOptions = {}): SlaPoli
     evaluate(input): SlaEvaluation {
       const spells = statusSpells(input.ticket, input.history);
       const spans = runningSpans(spells, input.plan.pauseWhileAwaitingCustomer);
-      const resolvedAt = ACTIVE_STATUSES.has(input.ticket.status) ? null : input.ticket.resolvedAt;
-      const firstResponse = evaluateTarget(input, spans, 'firstResponse', input.ticket.firstRespondedAt);
-      const resolution = evaluateTarget(input, spans, 'resolution', resolvedAt);
+      const active = ACTIVE_STATUSES.has(input.ticket.status);
+      const resolvedAt = active ? null : input.ticket.resolvedAt;
+      const stoppedAt = active ? null : stopInstant(spells, input.now.getTime());
+      const firstResponse = evaluateTarget(input, spans, 'firstResponse', input.ticket.firstRespondedAt, stoppedAt);
+      const resolution = evaluateTarget(input, spans, 'resolution', resolvedAt, stoppedAt);
       return { firstResponse, resolution, state: overallSlaState(input.ticket, [firstResponse, resolution]) };
     },
   };

@@ -57,26 +57,37 @@ export function runningSpans(spells: readonly StatusSpell[], pauseWhileAwaitingC
 
 /**
  * The instant at which the clock has run `amount` of open time (business
- * time with a calendar), or `null` when it stops before that. With
- * `extendLast`, the last stretch is taken to run on: "when was it due, as of
- * when it stopped" — for a target that was met.
+ * time with a calendar), or `null` when it stops before that.
  */
-export function instantAfter(
-  spans: readonly ClockSpan[],
-  calendar: Calendar | null,
-  amount: number,
-  extendLast = false,
-): number | null {
+export function instantAfter(spans: readonly ClockSpan[], calendar: Calendar | null, amount: number): number | null {
   let remaining = amount;
-  for (const [index, span] of spans.entries()) {
-    const end = extendLast && index === spans.length - 1 ? null : span.end;
-    if (end === null) return addOpenTime(calendar, span.start, remaining);
-    const open = openTimeBetween(calendar, span.start, end);
+  for (const span of spans) {
+    if (span.end === null) return addOpenTime(calendar, span.start, remaining);
+    const open = openTimeBetween(calendar, span.start, span.end);
     // `>` rather than `>=` for a zero amount: it is reached at the first open instant, which may lie past `end`.
     if (open > remaining || (open === remaining && remaining > 0)) return addOpenTime(calendar, span.start, remaining);
     remaining -= open;
   }
   return null;
+}
+
+/**
+ * The clock as it stood at `at`, taken to run on from then: what it had run
+ * by `at`, then one stretch from `at` on. This answers "when was it due, as
+ * of that moment" for a target that was met or stopped: nothing after `at`
+ * (a later pause, a reopen) moves it, and a clock that was paused at `at`
+ * resumes there rather than counting the pause.
+ */
+export function runningOnFrom(spans: readonly ClockSpan[], at: number): ClockSpan[] {
+  const clipped: ClockSpan[] = [];
+  for (const span of spans) {
+    if (span.start >= at) break;
+    clipped.push({ start: span.start, end: span.end === null ? at : Math.min(span.end, at) });
+  }
+  const last = clipped.at(-1);
+  if (last !== undefined && last.end === at) last.end = null;
+  else clipped.push({ start: at, end: null });
+  return clipped;
 }
 
 /** How much open time the clock has run by `now`. */

@@ -43,7 +43,9 @@ export function expectedNext(
     }
     case 'RESOLVE':
       // Resolving ends a pause and an SLA risk; a breach stays on record.
-      return staff && active ? { ...leavingPause('resolved'), ...(sla === 'at_risk' ? { sla: 'on_track' } : {}) } : null;
+      return staff && active
+        ? { ...leavingPause('resolved'), ...(sla === 'at_risk' ? { sla: 'on_track' } : {}) }
+        : null;
     case 'CUSTOMER_REPLY':
       if (by !== 'requester') return null;
       if (status === 'open' || status === 'in_progress') return state;
