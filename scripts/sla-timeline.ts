@@ -225,7 +225,9 @@ export function renderTimelineSvg(scenario: TimelineScenario): string {
   }
 
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="270" viewBox="0 0 ${width} 270" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="270" viewBox="0 0 ${width} 270" font-family="system-ui, sans-serif" font-size="12" role="img" aria-labelledby="sla-timeline-title">`,
+    '<title id="sla-timeline-title">One ticket\'s SLA timeline on SEV B</title>',
+    "<desc>Business hours, the ticket's status over five days, and its SLA clock: running in business hours, shaded while paused awaiting the customer, with due times, the first response, the at-risk sweeps and the resolution marked.</desc>",
     '<defs><pattern id="paused" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">',
     '<rect width="6" height="6" fill="#f3f4f6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9ca3af" stroke-width="2"/></pattern></defs>',
     `<rect width="${width}" height="270" fill="#fff"/>`,
