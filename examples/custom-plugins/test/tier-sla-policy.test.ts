@@ -134,7 +134,7 @@ test('the tier can come from anywhere on the ticket, e.g. the requester’s emai
   expect((await open('ken@example.com')).slaPlanId).toBe('tier-standard');
 });
 
-test('a ticket keeps its tier’s plan when its fields change; an agent moves it by setting the plan', async () => {
+test('a ticket follows its tier when its fields change, unless an agent chose its plan', async () => {
   const { desk, clock } = await tierDesk();
   const ticket = await desk.tickets.open(
     { subject: 'Payments fail', body: 'Every card payment fails.', departmentId: 'help' },
@@ -142,11 +142,14 @@ test('a ticket keeps its tier’s plan when its fields change; an agent moves it
   );
   expect(ticket.slaPlanId).toBe('tier-standard');
   clock.advance('10m');
+  // The plan came from the policy, so it follows the upgrade. The new plan replays the ticket's history:
+  // its hour counts from the opening, not from the change.
   const upgraded = await desk.tickets.update(ticket.id, { fields: { tier: 'platinum' } }, { actor: admin });
-  expect(upgraded.slaPlanId).toBe('tier-standard');
-  // A plan change replays the ticket's history: the hour counts from the opening, not from the change.
-  const moved = await desk.tickets.update(ticket.id, { slaPlanId: 'tier-platinum' }, { actor: admin });
-  expect(moved).toMatchObject({ slaPlanId: 'tier-platinum', firstResponseDueAt: '2026-03-06T17:00:00.000Z' });
+  expect(upgraded).toMatchObject({ slaPlanId: 'tier-platinum', firstResponseDueAt: '2026-03-06T17:00:00.000Z' });
+  // An agent's choice wins over the tier from then on.
+  await desk.tickets.update(ticket.id, { slaPlanId: 'tier-gold' }, { actor: admin });
+  const downgraded = await desk.tickets.update(ticket.id, { fields: { tier: 'standard' } }, { actor: admin });
+  expect(downgraded.slaPlanId).toBe('tier-gold');
 });
 
 test('the policy picks plans from the tier, falls back to the default tier, and refuses bad options', () => {

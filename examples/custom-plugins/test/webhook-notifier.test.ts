@@ -233,7 +233,7 @@ function notification(): Notification {
     text: 'We are on it.',
   };
 }
-const context = () => ({ signal: new AbortController().signal, attempt: 1 });
+const context = () => ({ signal: new AbortController().signal, attempt: 1, messageId: 'message-1' });
 
 test('a failed attempt says why, naming the origin but never the path that may hold a token', async () => {
   const hooks = await receiver((request) =>
@@ -266,7 +266,7 @@ test('without a secret requests are unsigned; extra headers are sent but never r
   });
   expect(notifier.id).toBe('webhook');
   expect(notifier.types).toBeUndefined();
-  await notifier.send(notification(), { signal: new AbortController().signal, attempt: 4 });
+  await notifier.send(notification(), { ...context(), attempt: 4 });
   const [request] = hooks.requests;
   expect(request?.headers.authorization).toBe('Bearer hook-token');
   expect(header(request, WEBHOOK_HEADERS.idempotencyKey)).toBe(notification().id);

@@ -161,7 +161,12 @@ test('a failing notifier backs off, records every attempt, dead-letters, and can
     [2, false],
     [3, true],
   ]);
-  expect(failures[0]).toMatchObject({ ticketId: ticket.id, type: 'ticket.auto_response', notificationId: dead?.id });
+  expect(failures[0]).toMatchObject({
+    ticketId: ticket.id,
+    type: 'ticket.auto_response',
+    notificationId: dead?.id,
+    messageId: dead?.messageId,
+  });
   clock.advance('1d');
   expect((await desk.scheduler.runOnce()).outbox.dead, 'the dead letter waits for a person').toBe(0);
 
@@ -336,4 +341,39 @@ test('a burst of commands keeps a bounded queue in memory; the rest waits in sto
   expect(sweep.outbox).toMatchObject({ dispatched: 200, delivered: 200 });
   expect(pending()).toBe(0);
   expect([...storage.state.deliveries.values()].every((delivery) => delivery.status === 'delivered')).toBe(true);
+});
+
+test('every copy of one change shares its messageId; deliveries.idle() waits for the background sends', async () => {
+  const contexts: { type: string; email: string; messageId: string }[] = [];
+  const channel: Notifier = {
+    id: 'channel',
+    async send(notification, context) {
+      contexts.push({ type: notification.type, email: notification.recipient.email, messageId: context.messageId });
+    },
+  };
+  const { desk, open } = await createTestDesk({ notifiers: [channel] });
+  const ticket = await open();
+  await desk.deliveries.idle();
+  expect(contexts).toHaveLength(3);
+  const alerts = contexts.filter((context) => context.type === 'ticket.new_alert');
+  expect(alerts.map((alert) => alert.email).sort()).toEqual(['ann@bank.test', 'bob@bank.test']);
+  // One change (the opening), one message id, whatever the number of recipients.
+  expect(new Set(contexts.map((context) => context.messageId)).size).toBe(1);
+  const [delivery] = await allDeliveries(desk, ticket.id);
+  expect(contexts[0]?.messageId).toBe(delivery?.messageId);
+});
+
+test('a notifier with a misspelt or empty list of types is refused at startup', async () => {
+  for (const [types, path] of [
+    [['ticket.reply_notic'], ['notifiers', 1, 'types', 0]],
+    [[], ['notifiers', 1, 'types']],
+    ['ticket.reply_notice', ['notifiers', 1, 'types']],
+  ] as const) {
+    const error = await createHelpDesk({
+      storage: memoryStorage(),
+      notifiers: [inbox('email'), { id: 'chat', types: types as never, send: async () => {} }],
+    }).catch((caught: unknown) => caught);
+    expect(isTicketkitError(error, 'VALIDATION_FAILED'), JSON.stringify(types)).toBe(true);
+    expect((error as { issues: { path: unknown[] }[] }).issues.map((issue) => issue.path)).toEqual([path]);
+  }
 });

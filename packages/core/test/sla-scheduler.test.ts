@@ -396,3 +396,20 @@ describe('running the scheduler', () => {
     }
   });
 });
+
+test('a plan chosen by the policy follows the ticket when its custom fields change; one an agent chose stays', async () => {
+  const { defaultSlaPolicy } = await import('../src/index.js');
+  const base = defaultSlaPolicy();
+  const { desk, open } = await createTestDesk({
+    // Platinum customers get SEV A, everyone else SEV C.
+    sla: { ...base, id: 'tiers', selectPlan: (ticket) => (ticket.fields.tier === 'platinum' ? 'running' : 'pausing') },
+  });
+  const ticket = await open({ fields: { tier: 'standard' } });
+  expect(ticket.slaPlanId).toBe('pausing');
+  const upgraded = await desk.tickets.update(ticket.id, { fields: { tier: 'platinum' } }, { actor: actors.ann });
+  expect(upgraded).toMatchObject({ slaPlanId: 'running', firstResponseDueAt: '2026-03-02T10:00:00.000Z' });
+  const other = await open({ fields: { tier: 'standard' } });
+  await desk.tickets.update(other.id, { slaPlanId: 'running' }, { actor: actors.ann });
+  const kept = await desk.tickets.update(other.id, { fields: { tier: 'gold' } }, { actor: actors.ann });
+  expect(kept.slaPlanId, 'an agent chose it, over the policy’s SEV C').toBe('running');
+});

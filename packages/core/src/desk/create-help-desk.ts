@@ -8,7 +8,7 @@ import { createOutbox } from '../notify/outbox.js';
 import { createQueues } from '../queues/queue-service.js';
 import { createScheduler } from '../scheduler/scheduler.js';
 import { consoleLogger } from '../sdk/logger.js';
-import type { Notifier } from '../sdk/notifier.js';
+import { NOTIFICATION_TYPES, type Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
 import { assertStorageAdapter, createStorageGateway, missingDeliveryMethods } from '../storage/storage-gateway.js';
@@ -49,6 +49,36 @@ function checkPluginList<T>(list: unknown, option: string, method: string): T[] 
 }
 
 /**
+ * Checks each notifier's `types`: a misspelt type would otherwise mean the
+ * notifier silently never hears of it.
+ */
+function checkNotifierTypes(notifiers: readonly Notifier[]): void {
+  const issues = notifiers.flatMap((notifier, index) => {
+    const types: unknown = notifier.types;
+    if (types === undefined) return [];
+    if (!Array.isArray(types) || types.length === 0) {
+      return [
+        {
+          path: ['notifiers', index, 'types'],
+          message: 'must be a non-empty array of notification types (leave it out for all)',
+        },
+      ];
+    }
+    return types.flatMap((type, position) =>
+      NOTIFICATION_TYPES.includes(type)
+        ? []
+        : [
+            {
+              path: ['notifiers', index, 'types', position],
+              message: `is not a notification type (${NOTIFICATION_TYPES.join(', ')})`,
+            },
+          ],
+    );
+  });
+  if (issues.length) throw validationError(issues, 'createHelpDesk options');
+}
+
+/**
  * Creates a help desk on the given storage: checks the options, prepares the
  * storage (migrations), sets up plugins, and returns the {@link HelpDesk}.
  *
@@ -74,6 +104,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
   assertStorageAdapter(options.storage);
   const plugins = checkPluginList<TicketkitPlugin>(options.plugins, 'plugins', 'setup');
   const notifiers = checkPluginList<Notifier>(options.notifiers, 'notifiers', 'send');
+  checkNotifierTypes(notifiers);
   const settings = resolveSettings(options);
   const missing = notifiers.length ? missingDeliveryMethods(options.storage) : [];
   if (missing.length) {

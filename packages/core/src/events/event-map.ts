@@ -2,6 +2,7 @@ import type { Author } from '../schemas/actor.js';
 import type { TicketStatus } from '../schemas/enums.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Feedback, Ticket } from '../schemas/ticket.js';
+import type { NotificationType } from '../sdk/notifier.js';
 
 /** What every ticket event carries: the ticket after the change, who made it, and when. */
 export interface TicketEventBase {
@@ -61,12 +62,18 @@ export interface TicketkitEvents {
   'sla.breached': TicketEventBase & { target: SlaTarget; dueAt: string };
   /** A notification could not be delivered (emitted by the outbox). */
   'notification.failed': {
-    /** The notification's id. */
-    notificationId: string;
+    /**
+     * The failed delivery's id (also the notification's id: `desk.deliveries.get(notificationId)`), or `null`
+     * when the change's notifications could not be prepared at all (rendering or storage failed before any
+     * delivery existed; `messageId` names them).
+     */
+    notificationId: string | null;
+    /** The outbox message (the change) the notification came from. */
+    messageId: string;
     /** The ticket it was about. */
     ticketId: string;
     /** The notification type, e.g. `ticket.reply_notice`. */
-    type: string;
+    type: NotificationType;
     /** Why the last attempt failed. */
     error: string;
     /** Attempts so far. */

@@ -40,6 +40,13 @@ export interface DeliveriesApi {
    * Fails with `INVALID_TRANSITION` for a delivery that is not `dead`.
    */
   retry(id: string): Promise<Delivery>;
+  /**
+   * Resolves when the notifications this desk is sending in the background
+   * (after its commands, and from `retry`) have been handed to their
+   * notifiers, failed or deferred. For tests, and for a graceful shutdown
+   * (`desk.close()` waits for it too).
+   */
+  idle(): Promise<void>;
 }
 
 const listSchema = z
@@ -90,5 +97,6 @@ export function createDeliveriesApi(desk: DeskContext, outbox: Outbox): Deliveri
       }
       return requeued;
     },
+    idle: () => outbox.idle(),
   };
 }

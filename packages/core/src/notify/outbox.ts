@@ -1,5 +1,6 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { newId } from '../internal/ids.js';
+import type { NotificationType } from '../sdk/notifier.js';
 import type { Delivery, DeliveryAttempt } from '../storage/delivery-records.js';
 import type { OutboxMessage } from '../storage/storage-adapter.js';
 import { buildDeliveries } from './build-deliveries.js';
@@ -133,9 +134,10 @@ export function createOutbox(desk: DeskContext): Outbox {
     desk.logger.error(`could not dispatch the notifications of ticket ${message.ticketId}`, { error, attempts });
     for (const planned of message.notifications) {
       desk.bus.emit('notification.failed', {
-        notificationId: message.id,
+        notificationId: null,
+        messageId: message.id,
         ticketId: message.ticketId,
-        type: planned.type,
+        type: planned.type as NotificationType,
         error: lastError,
         attempts,
         deadLettered: dead,
@@ -166,6 +168,7 @@ export function createOutbox(desk: DeskContext): Outbox {
         notifier.send(structuredClone(delivery.notification), {
           signal: controller.signal,
           attempt: delivery.attempts.length + 1,
+          messageId: delivery.messageId,
         }),
       );
       await Promise.race([sending, timeout]);
@@ -203,6 +206,7 @@ export function createOutbox(desk: DeskContext): Outbox {
     if (result.error !== null) {
       desk.bus.emit('notification.failed', {
         notificationId: delivery.id,
+        messageId: delivery.messageId,
         ticketId: delivery.ticketId,
         type: delivery.notification.type,
         error: result.error,

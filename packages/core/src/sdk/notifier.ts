@@ -44,6 +44,12 @@ export interface NotifierSendContext {
   signal: AbortSignal;
   /** 1 for the first attempt, counting up across retries. */
   attempt: number;
+  /**
+   * The change this notification comes from, shared by every recipient's
+   * copy: a channel-style notifier (a chat room, a webhook) that posts once
+   * per change rather than once per person can deduplicate on it.
+   */
+  messageId: string;
 }
 
 /**

@@ -80,7 +80,9 @@ export interface SlaPolicy {
   /**
    * The plan a ticket gets by default (by priority, department or topic);
    * `null` for none. Asked when a ticket opens, and again when its priority,
-   * department or topic changes while it still has the plan this chose.
+   * department, topic or custom fields change while it still has the plan
+   * this chose. Synchronous and pure: put what it needs (a customer tier) in
+   * the ticket's `fields` at intake.
    */
   selectPlan?(ticket: Ticket, plans: readonly SlaPlan[]): string | null;
   /** Evaluates a ticket at `input.now`. */

@@ -194,13 +194,17 @@ function schedulingChanged(before: Ticket, after: Ticket): boolean {
 
 /**
  * A ticket whose plan came from the policy's defaults follows them: when its
- * priority, department or topic changes, it gets the plan the policy picks
- * now. A plan someone chose stays (the command's own `slaPlanId` wins too).
+ * priority, department, topic or custom fields change, it gets the plan the
+ * policy picks now. A plan someone chose stays (the command's own `slaPlanId` wins too).
  */
 async function reselectDefaultPlan(desk: DeskContext, before: Ticket, after: Ticket, plan: CommandPlan) {
   if (plan.patch && 'slaPlanId' in plan.patch) return;
   const moved =
-    before.priority !== after.priority || before.departmentId !== after.departmentId || before.topic !== after.topic;
+    before.priority !== after.priority ||
+    before.departmentId !== after.departmentId ||
+    before.topic !== after.topic ||
+    // A policy may choose by custom field (a customer tier).
+    JSON.stringify(before.fields) !== JSON.stringify(after.fields);
   if (!moved || !desk.sla.selectPlan) return;
   if ((await defaultPlanFor(desk, before)) !== before.slaPlanId) return;
   after.slaPlanId = await defaultPlanFor(desk, after);
