@@ -9,8 +9,9 @@ import { tempDirectory } from './support/temp-database.js';
 /**
  * Every queue page (first and deep), every count, the due-ticket batch, the
  * outbox reads, delivery claims and every delivery list read an index (or a
- * rowid range) and never sort: asserted on EXPLAIN QUERY PLAN of the exact
- * statements the adapter runs, after ANALYZE on a populated file.
+ * rowid range) and never sort, and one delivery or lease is read and written
+ * by its key: asserted on EXPLAIN QUERY PLAN of the exact statements the
+ * adapter runs, after ANALYZE on a populated file.
  */
 
 const temp = tempDirectory();
@@ -274,4 +275,35 @@ describe('the outbox and the delivery log', () => {
       expect(planOf(deep, /FROM deliveries/)).toMatch(index);
     },
   );
+
+  test("one delivery and one lease are read and written by key: the claim's update, get, update, release", async () => {
+    const start = recording.executions.length;
+    const [claimed] = await storage.claimDeliveries({
+      owner: 'keys',
+      now: minute(9999),
+      until: minute(99999),
+      limit: 1,
+    });
+    expect(claimed).toBeDefined();
+    const delivery = claimed as Delivery;
+    expect(await storage.getDelivery(delivery.id)).toEqual(delivery);
+    expect(await storage.updateDelivery({ ...delivery, claimedBy: null, claimedUntil: null }, 'keys')).toBe(true);
+    expect(await storage.acquireLease({ name: 'plans', owner: 'keys', now: minute(0), until: minute(5) })).toBe(true);
+    await storage.releaseLease('plans', 'keys');
+    const executions = recording.executions.slice(start);
+    const expected: [RegExp, RegExp][] = [
+      [/^UPDATE deliveries SET claimed_by/, /^SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
+      [
+        /^SELECT data FROM deliveries WHERE id = \?/,
+        /^SEARCH deliveries USING INDEX sqlite_autoindex_deliveries_1 \(id=\?\)$/,
+      ],
+      [/^UPDATE deliveries SET ticket_id/, /^SEARCH deliveries USING INDEX sqlite_autoindex_deliveries_1 \(id=\?\)$/],
+      [/^DELETE FROM leases/, /^SEARCH leases USING PRIMARY KEY \(name=\?\)$/],
+    ];
+    for (const [statement, index] of expected) {
+      const text = planOf(executions, statement);
+      if (process.env.SHOW_PLANS) console.log(String(statement), '=>', text);
+      expect(text, String(statement)).toMatch(index);
+    }
+  });
 });
