@@ -377,3 +377,39 @@ test('a notifier with a misspelt or empty list of types is refused at startup', 
     expect((error as { issues: { path: unknown[] }[] }).issues.map((issue) => issue.path)).toEqual([path]);
   }
 });
+
+test('a notifier that hangs holds one lane, not the notifications committed after it', async () => {
+  const hung: string[] = [];
+  const chat: Notifier = {
+    id: 'chat',
+    types: ['ticket.auto_response'],
+    send: (notification) => {
+      hung.push(notification.ticket.subject);
+      // Only the first ticket's chat message hangs (until the attempt times out).
+      return notification.ticket.subject === 'First' ? new Promise<void>(() => {}) : Promise.resolve();
+    },
+  };
+  const email = inbox();
+  const { desk, open } = await createTestDesk({
+    notifiers: [chat, email],
+    delivery: { timeout: '30s', concurrency: 2 },
+  });
+  const first = await open({ subject: 'First' });
+  await until(
+    async () => hung,
+    (calls) => calls.includes('First'),
+    'the hanging send',
+  );
+  const second = await open({ subject: 'Second' });
+  const delivered = await until(
+    () => allDeliveries(desk, second.id),
+    (items) => items.length === 4 && items.every((item) => item.status === 'delivered'),
+    "the second ticket's notifications",
+  );
+  expect(delivered).toHaveLength(4);
+  const stuck = (await allDeliveries(desk, first.id)).filter((item) => item.status === 'pending');
+  expect(
+    stuck.map((item) => item.notifierId),
+    'still hanging in its lane',
+  ).toEqual(['chat']);
+});

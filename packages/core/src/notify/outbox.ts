@@ -225,10 +225,39 @@ export function createOutbox(desk: DeskContext): Outbox {
 
   const queue: OutboxMessage[] = [];
   let draining = false;
+  // After-commit sends run in `concurrency` lanes, each taking the next delivery as soon as it is free: a
+  // notifier that hangs holds one lane until its timeout, not every notification committed after it.
+  const waiting: Delivery[] = [];
+  let lanes = 0;
+  let wakeDrain: (() => void) | null = null;
+
+  function pump() {
+    while (lanes < options.concurrency && waiting.length > 0) {
+      const delivery = waiting.shift() as Delivery;
+      lanes += 1;
+      track(
+        send(delivery, emptyReport()).finally(() => {
+          lanes -= 1;
+          pump();
+        }),
+      );
+    }
+    if (wakeDrain && waiting.length < QUEUE_LIMIT) {
+      const wake = wakeDrain;
+      wakeDrain = null;
+      wake();
+    }
+  }
 
   async function drain() {
     try {
-      while (queue.length > 0) await dispatchAndSend(queue.splice(0, BATCH), emptyReport());
+      while (queue.length > 0) {
+        // Backpressure: dispatch no further while a full queue of deliveries waits for a lane.
+        while (waiting.length >= QUEUE_LIMIT) await new Promise<void>((resolve) => (wakeDrain = resolve));
+        const report = emptyReport();
+        for (const message of queue.splice(0, BATCH)) waiting.push(...(await dispatch(message, report)));
+        pump();
+      }
     } finally {
       draining = false;
     }
