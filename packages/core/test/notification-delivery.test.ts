@@ -413,3 +413,16 @@ test('a notifier that hangs holds one lane, not the notifications committed afte
     'still hanging in its lane',
   ).toEqual(['chat']);
 });
+
+test('sendAfterCommit: false leaves sending to the scheduler (web processes commit, one worker sends)', async () => {
+  const email = inbox();
+  const { desk, storage, open } = await createTestDesk({ notifiers: [email], delivery: { sendAfterCommit: false } });
+  const ticket = await open();
+  await desk.deliveries.idle();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(email.sent).toEqual([]);
+  expect([...storage.state.outbox.values()].map((message) => message.status)).toEqual(['pending']);
+  const sweep = await desk.scheduler.runOnce();
+  expect(sweep.outbox).toMatchObject({ dispatched: 1, delivered: 3 });
+  expect(email.sent.map((n) => n.ticket.id)).toEqual([ticket.id, ticket.id, ticket.id]);
+});

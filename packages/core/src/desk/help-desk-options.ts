@@ -108,10 +108,17 @@ export interface DeliveryOptions {
    */
   timeout?: Duration;
   /**
-   * Notifications sent at once by one scheduler.
+   * Notifications sent at once by one desk.
    * @default 4
    */
   concurrency?: number;
+  /**
+   * Send each change's notifications right after it commits. `false` leaves
+   * them to the scheduler's sweeps: for web processes that only commit while
+   * one worker process (running `desk.scheduler.start()`) sends for all.
+   * @default true
+   */
+  sendAfterCommit?: boolean;
 }
 
 /** How tickets arrive. */
@@ -226,6 +233,7 @@ export interface DeskSettings {
     maxRetryDelayMs: number;
     timeoutMs: number;
     concurrency: number;
+    sendAfterCommit: boolean;
   };
   /** See {@link HelpDeskOptions.directoryCacheTtl}, in milliseconds. */
   directoryCacheTtlMs: number;
@@ -281,8 +289,16 @@ const settingsSchema = z.object({
       maxRetryDelay: durationSchema.default('1h'),
       timeout: durationSchema.default('30s'),
       concurrency: z.number().int().min(1).max(64).default(4),
+      sendAfterCommit: z.boolean().default(true),
     })
-    .default({ maxAttempts: 8, retryAfter: '30s', maxRetryDelay: '1h', timeout: '30s', concurrency: 4 }),
+    .default({
+      maxAttempts: 8,
+      retryAfter: '30s',
+      maxRetryDelay: '1h',
+      timeout: '30s',
+      concurrency: 4,
+      sendAfterCommit: true,
+    }),
   concurrency: z
     .strictObject({ maxAttempts: z.number().int().min(1).max(1_000).default(50) })
     .default({ maxAttempts: 50 }),
@@ -333,6 +349,7 @@ export function resolveSettings(
       maxRetryDelayMs: ms(delivery.maxRetryDelay),
       timeoutMs: ms(delivery.timeout),
       concurrency: delivery.concurrency,
+      sendAfterCommit: delivery.sendAfterCommit,
     },
     directoryCacheTtlMs: parseDuration(directoryCacheTtl) ?? 0,
   };

@@ -266,7 +266,7 @@ export function createOutbox(desk: DeskContext): Outbox {
   return {
     owner,
     afterCommit(messages) {
-      if (messages.length === 0 || desk.notifiers.length === 0) return;
+      if (messages.length === 0 || desk.notifiers.length === 0 || !options.sendAfterCommit) return;
       for (const message of messages) if (queue.length < QUEUE_LIMIT) queue.push(message);
       if (draining) return;
       draining = true;
