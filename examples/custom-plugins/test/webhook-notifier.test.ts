@@ -168,12 +168,10 @@ test('a receiver that never answers times the attempt out without holding up the
     delivery: { timeout: '1s', maxAttempts: 2, retryAfter: '30s', maxRetryDelay: '1m' },
   });
 
-  const started = performance.now();
   const ticket = await open();
-  const openMs = performance.now() - started;
+  // The command has returned before its notification even reached the receiver, which then holds the request.
+  expect(hooks.requests).toHaveLength(0);
   await vi.waitFor(() => expect(hooks.requests).toHaveLength(1), WAIT);
-  // Had the command waited for the notifier, it would have taken the whole timeout; the receiver still holds the request.
-  expect(openMs).toBeLessThan(1_000);
   expect(hooks.requests[0]).toMatchObject({ answered: false, abandoned: false });
   expect((await deliveriesOf(ticket.id))[0]?.attempts).toEqual([]);
 
@@ -181,7 +179,6 @@ test('a receiver that never answers times the attempt out without holding up the
   const [first] = (await deliveriesOf(ticket.id))[0]?.attempts ?? [];
   expect(first?.error).toBe('timed out after 1000 ms');
   expect(first?.durationMs).toBeGreaterThanOrEqual(990);
-  expect(first?.durationMs).toBeLessThan(2_000);
   // The timeout aborted the request itself (the signal reached fetch), not only the wait for it.
   await vi.waitFor(() => expect(hooks.requests[0]?.abandoned).toBe(true), WAIT);
 

@@ -172,13 +172,13 @@ describe('parseTemplate', () => {
     expect(thrown(() => parseTemplate(42 as unknown as string)).issues[0]?.message).toBe('must be a string');
   });
 
-  test('stays fast on hostile input', () => {
-    const started = performance.now();
+  // One linear pass: a quadratic parser would not finish these within the test timeout.
+  test('handles hostile input in one pass', () => {
     for (const source of ['{{'.repeat(50_000), `{{${'a'.repeat(100_000)}`, `{{ a | "${'\\\\'.repeat(50_000)}`]) {
       expect(() => parseTemplate(source)).toThrow();
     }
-    parseTemplate(`${'{{link}}'.repeat(20_000)}${'\\{{'.repeat(20_000)}`);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    const long = parseTemplate(`${'{{link}}'.repeat(20_000)}${'\\{{'.repeat(20_000)}`);
+    expect(long.variables).toEqual(['link']);
   });
 });
 
