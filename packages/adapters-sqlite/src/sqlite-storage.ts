@@ -1,4 +1,5 @@
 import {
+  type AccessTokenRecord,
   type AuditEvent,
   type ChangeSet,
   conflictError,
@@ -133,6 +134,12 @@ export interface SqliteStorage extends StorageAdapter {
   acquireLease(lease: LeaseRequest): Promise<boolean>;
   /** Gives a lease back if `owner` holds it (always present here). */
   releaseLease(name: string, owner: string): Promise<void>;
+  /** Stores an access token's hash (always present here). */
+  putAccessToken(record: AccessTokenRecord): Promise<void>;
+  /** An access token's record by hash, one primary-key lookup (always present here). */
+  getAccessToken(hash: string): Promise<AccessTokenRecord | null>;
+  /** Revokes a ticket's tokens through a partial index of the unrevoked ones (always present here). */
+  revokeAccessTokens(ticketId: string, at: string): Promise<number>;
   /** The schema version of the file (after `init`). */
   schemaVersion(): number;
   /** Refreshes the query planner's statistics (`ANALYZE`); run it after a bulk load. */
@@ -381,12 +388,26 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     }
     if (changes.idempotency) {
       const record = changes.idempotency;
-      sql('INSERT INTO idempotency_keys (scope, key, created_at, data) VALUES (?, ?, ?, ?)').run(
-        record.scope,
-        record.key,
-        ms(record.createdAt),
-        json(record),
-      );
+      if (changes.replaceIdempotencyBefore === undefined) {
+        sql('INSERT INTO idempotency_keys (scope, key, created_at, data) VALUES (?, ?, ?, ?)').run(
+          record.scope,
+          record.key,
+          ms(record.createdAt),
+          json(record),
+        );
+      } else {
+        // An expired key is replaced; a live one is a conflict (the upsert's WHERE leaves it, changing nothing).
+        const written = sql(`INSERT INTO idempotency_keys (scope, key, created_at, data) VALUES (?, ?, ?, ?)
+          ON CONFLICT (scope, key) DO UPDATE SET created_at = excluded.created_at, data = excluded.data
+          WHERE idempotency_keys.created_at < ?`).run(
+          record.scope,
+          record.key,
+          ms(record.createdAt),
+          json(record),
+          ms(changes.replaceIdempotencyBefore),
+        );
+        if (written.changes !== 1) throw conflictError('idempotency', 'That idempotency key was used already');
+      }
     }
   });
 
@@ -843,6 +864,42 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         const { audit } = JSON.parse(row) as LogData;
         return audit ? [{ ...audit, ticketId } as AuditEvent] : [];
       });
+    },
+
+    async putAccessToken(record: AccessTokenRecord) {
+      // The same hash again is the same token issued twice: nothing to change.
+      sql(`INSERT INTO access_tokens (hash, ticket_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (hash) DO NOTHING`).run(
+        record.hash,
+        record.ticketId,
+        ms(record.createdAt),
+        record.expiresAt === null ? null : ms(record.expiresAt),
+        record.revokedAt === null ? null : ms(record.revokedAt),
+      );
+    },
+
+    async getAccessToken(hash: string) {
+      const row = sql(
+        'SELECT hash, ticket_id, created_at, expires_at, revoked_at FROM access_tokens WHERE hash = ?',
+      ).get(hash) as
+        | { hash: string; ticket_id: string; created_at: number; expires_at: number | null; revoked_at: number | null }
+        | undefined;
+      if (!row) return null;
+      const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
+      return {
+        hash: row.hash,
+        ticketId: row.ticket_id,
+        createdAt: new Date(row.created_at).toISOString(),
+        expiresAt: iso(row.expires_at),
+        revokedAt: iso(row.revoked_at),
+      };
+    },
+
+    async revokeAccessTokens(ticketId: string, at: string) {
+      return sql('UPDATE access_tokens SET revoked_at = ? WHERE ticket_id = ? AND revoked_at IS NULL').run(
+        ms(at),
+        ticketId,
+      ).changes;
     },
 
     async getIdempotencyRecord(scope, key) {

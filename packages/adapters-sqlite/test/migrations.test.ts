@@ -28,7 +28,7 @@ test('a new file is migrated to the current schema, and migrating again changes 
   expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
   const rows = again.database.prepare('SELECT version, name FROM ticketkit_migrations').all();
   expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
-  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2]);
+  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2, 3]);
   expect(again.database.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(again.database.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(again.database.pragma('synchronous', { simple: true })).toBe(1);
@@ -89,7 +89,7 @@ test('options are checked before any file is created', () => {
   expect(readdirSync(dir)).toEqual([]);
 });
 
-test('a file at schema version 1 with tickets migrates to 2, keeping every due time', async () => {
+test('a file at schema version 1 with tickets migrates to the current schema, keeping every due time', async () => {
   const { file } = temp();
   // The file as version 1 of the adapter wrote it: the due time in next_sla_check_at and nextSlaCheckAt.
   const old = new Database(file());
@@ -130,7 +130,7 @@ test('a file at schema version 1 with tickets migrates to 2, keeping every due t
 
   const storage = sqliteStorage({ filename: file() });
   await storage.init?.();
-  expect(storage.schemaVersion()).toBe(2);
+  expect(storage.schemaVersion()).toBe(SCHEMA_VERSION);
   const db = storage.database;
   for (const ticket of tickets) {
     const stored = (await storage.getTicket({ id: ticket.id })) as Ticket;

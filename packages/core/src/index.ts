@@ -6,6 +6,7 @@
  * @packageDocumentation
  * @module @ticketkit/core
  */
+export * from './access/index.js';
 export * from './desk/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';

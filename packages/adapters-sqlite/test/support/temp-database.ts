@@ -107,6 +107,23 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
         return delivery;
       });
     },
+    async accessToken(hash) {
+      const row = raw
+        .prepare('SELECT hash, ticket_id, created_at, expires_at, revoked_at FROM access_tokens WHERE hash = ?')
+        .get(hash) as
+        | { hash: string; ticket_id: string; created_at: number; expires_at: number | null; revoked_at: number | null }
+        | undefined;
+      const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
+      return row
+        ? {
+            hash: row.hash,
+            ticketId: row.ticket_id,
+            createdAt: new Date(row.created_at).toISOString(),
+            expiresAt: iso(row.expires_at),
+            revokedAt: iso(row.revoked_at),
+          }
+        : null;
+    },
     async idempotency(scope, key) {
       const row = raw
         .prepare('SELECT data FROM idempotency_keys WHERE scope = ? AND key = ?')

@@ -1,3 +1,4 @@
+import { createAccessTokens } from '../access/access-tokens.js';
 import { createDirectoryCache } from '../directory/directory-cache.js';
 import { createDirectoryApi } from '../directory/directory-service.js';
 import { validationError } from '../errors/ticketkit-error.js';
@@ -179,6 +180,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     ...directory,
     scheduler,
     deliveries: createDeliveriesApi(desk, desk.outbox),
+    accessTokens: createAccessTokens(desk),
     lifecycle: desk.lifecycle,
     on: (event, listener) => desk.bus.on(event, listener),
     once: (event, listener) => desk.bus.once(event, listener),

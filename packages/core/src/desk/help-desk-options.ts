@@ -125,6 +125,12 @@ export interface DeliveryOptions {
 export interface IntakeOptions {
   /** The department of tickets opened without a `departmentId`. It must exist when such a ticket is opened. */
   defaultDepartmentId?: string;
+  /**
+   * How long an `idempotencyKey` is remembered: a retry within it returns the
+   * first ticket; after it, the key opens a new one.
+   * @default '24h'
+   */
+  idempotencyKeyTtl?: Duration;
 }
 
 /** Options of {@link createHelpDesk}. */
@@ -220,6 +226,8 @@ export interface DeskSettings {
   customStatuses: ReadonlyMap<string, CustomStatus>;
   /** See {@link IntakeOptions.defaultDepartmentId}. */
   defaultDepartmentId: string | null;
+  /** See {@link IntakeOptions.idempotencyKeyTtl}, in milliseconds. */
+  idempotencyKeyTtlMs: number;
   /** See {@link HelpDeskOptions.concurrency}. */
   maxAttempts: number;
   /** Which notification types are off (`false`); see {@link HelpDeskOptions.notifications}. */
@@ -261,7 +269,9 @@ const settingsSchema = z.object({
       reopenWindow: '30d',
       customStatuses: [],
     }),
-  intake: z.strictObject({ defaultDepartmentId: recordIdSchema.optional() }).default({}),
+  intake: z
+    .strictObject({ defaultDepartmentId: recordIdSchema.optional(), idempotencyKeyTtl: durationSchema.default('24h') })
+    .default({ idempotencyKeyTtl: '24h' }),
   directoryCacheTtl: durationSchema.default('1s'),
   notifications: z
     .strictObject(
@@ -340,6 +350,7 @@ export function resolveSettings(
     reopenWindowMs: parseDuration(lifecycle.reopenWindow) ?? 0,
     customStatuses: new Map(lifecycle.customStatuses.map((status) => [status.id, status])),
     defaultDepartmentId: intake.defaultDepartmentId ?? null,
+    idempotencyKeyTtlMs: parseDuration(intake.idempotencyKeyTtl) ?? 0,
     maxAttempts: concurrency.maxAttempts,
     notifications: switches,
     notificationTemplates: templates,

@@ -1,3 +1,4 @@
+import type { AccessTokensApi } from '../access/access-tokens.js';
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DeliveriesApi } from '../notify/delivery-log.js';
@@ -142,6 +143,8 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   readonly scheduler: Scheduler;
   /** The delivery log of notifications, with the dead letter. */
   readonly deliveries: DeliveriesApi;
+  /** Customer access tokens: a link that opens one ticket to its requester, without a session. */
+  readonly accessTokens: AccessTokensApi;
   /** The desk's lifecycle: ask it which events are allowed in a state. */
   readonly lifecycle: Lifecycle;
   /** Subscribes to an event; returns a function that unsubscribes. */

@@ -13,6 +13,8 @@ export {
 } from './delivery-records.js';
 export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './memory-storage.js';
 export {
+  ACCESS_TOKEN_STORAGE_METHODS,
+  type AccessTokenRecord,
   type ChangeSet,
   DELIVERY_STORAGE_METHODS,
   type DueTicketQuery,

@@ -17,6 +17,7 @@ runStorageConformance(test, async () => {
         structuredClone([...state.outbox.values()].filter((message) => message.ticketId === ticketId)),
       deliveries: async (ticketId) =>
         structuredClone([...state.deliveries.values()].filter((delivery) => delivery.ticketId === ticketId)),
+      accessToken: async (hash) => structuredClone(state.accessTokens.get(hash) ?? null),
       idempotency: async (scope, key) => structuredClone(state.idempotency.get(`${scope}\u0000${key}`) ?? null),
       counts: async () => ({
         tickets: state.tickets.size,

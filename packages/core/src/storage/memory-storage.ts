@@ -6,6 +6,7 @@ import type { Ticket } from '../schemas/ticket.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Delivery } from './delivery-records.js';
 import type {
+  AccessTokenRecord,
   ChangeSet,
   DueTicketQuery,
   IdempotencyRecord,
@@ -33,6 +34,8 @@ export interface MemoryStorageState {
   deliveries: Map<string, Delivery>;
   /** Leases by name. */
   leases: Map<string, { owner: string; until: string }>;
+  /** Access token records by hash. */
+  accessTokens: Map<string, AccessTokenRecord>;
   /** Idempotency records by `scope` + NUL + `key`. */
   idempotency: Map<string, IdempotencyRecord>;
   /** Counter values by name. */
@@ -68,6 +71,7 @@ export function memoryStorage(): MemoryStorage {
     outbox: new Map(),
     deliveries: new Map(),
     leases: new Map(),
+    accessTokens: new Map(),
     idempotency: new Map(),
     sequences: new Map(),
     records: new Map(),
@@ -126,9 +130,12 @@ export function memoryStorage(): MemoryStorage {
     }
     if (changes.idempotency) {
       const { scope, key } = changes.idempotency;
-      if (state.idempotency.has(idempotencyKey(scope, key))) {
-        throw conflictError('idempotency', `Idempotency key ${key} was used already`);
-      }
+      const stored = state.idempotency.get(idempotencyKey(scope, key));
+      const expired =
+        stored !== undefined &&
+        changes.replaceIdempotencyBefore !== undefined &&
+        stored.createdAt < changes.replaceIdempotencyBefore;
+      if (stored && !expired) throw conflictError('idempotency', `Idempotency key ${key} was used already`);
     }
   }
 
@@ -298,6 +305,25 @@ export function memoryStorage(): MemoryStorage {
 
     async releaseLease(name, owner) {
       if (state.leases.get(name)?.owner === owner) state.leases.delete(name);
+    },
+
+    async putAccessToken(record) {
+      if (!state.accessTokens.has(record.hash)) state.accessTokens.set(record.hash, copy(record));
+    },
+
+    async getAccessToken(hash) {
+      const record = state.accessTokens.get(hash);
+      return record ? copy(record) : null;
+    },
+
+    async revokeAccessTokens(ticketId, at) {
+      let revoked = 0;
+      for (const [hash, record] of state.accessTokens) {
+        if (record.ticketId !== ticketId || record.revokedAt !== null) continue;
+        state.accessTokens.set(hash, { ...record, revokedAt: at });
+        revoked += 1;
+      }
+      return revoked;
     },
 
     async listThread(ticketId) {

@@ -95,6 +95,23 @@ export type TicketWrite =
       previous?: Ticket;
     };
 
+/**
+ * A customer access token, as stored: only its SHA-256 hash, never the token
+ * itself. It lets the ticket's requester read and answer that one ticket.
+ */
+export interface AccessTokenRecord {
+  /** SHA-256 of the token, lower-case hex. */
+  hash: string;
+  /** The ticket it opens. */
+  ticketId: string;
+  /** When it was issued (ISO 8601). */
+  createdAt: string;
+  /** When it stops working (ISO 8601), or `null` for never. */
+  expiresAt: string | null;
+  /** When it was revoked (ISO 8601), or `null`. */
+  revokedAt: string | null;
+}
+
 /** A remembered idempotency key and the ticket its first use created. */
 export interface IdempotencyRecord {
   /** What the key is for and whose it is, e.g. `open:customer:ken@example.com`. */
@@ -189,6 +206,12 @@ export interface ChangeSet {
   outbox?: readonly OutboxMessage[];
   /** Remember an idempotency key. Fails with `CONFLICT` (target `idempotency`) when the scope and key are taken. */
   idempotency?: IdempotencyRecord;
+  /**
+   * Keys expire: a stored record with the same scope and key created before
+   * this instant (ISO 8601) is replaced by `idempotency` instead of failing
+   * with `CONFLICT`.
+   */
+  replaceIdempotencyBefore?: string;
 }
 
 /**
@@ -279,6 +302,18 @@ export interface StorageAdapter {
   /** Gives a lease back if `owner` holds it. */
   releaseLease?(name: string, owner: string): Promise<void>;
 
+  /**
+   * Stores an access token record. Storing a hash that is already stored
+   * changes nothing (issuing the same token twice is one token). Needed by
+   * hosts that give customers access tokens (`desk.accessTokens`), as are the
+   * other two access-token methods.
+   */
+  putAccessToken?(record: AccessTokenRecord): Promise<void>;
+  /** The record of a token hash, or `null`. */
+  getAccessToken?(hash: string): Promise<AccessTokenRecord | null>;
+  /** Sets `revokedAt` on every unrevoked token of a ticket; returns how many. */
+  revokeAccessTokens?(ticketId: string, at: string): Promise<number>;
+
   /** Inserts or replaces a directory record (department, agent, SLA plan …) by id. */
   putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]): Promise<void>;
   /** One directory record, or `null`. */
@@ -310,4 +345,11 @@ export const DELIVERY_STORAGE_METHODS = [
   'updateDelivery',
   'getDelivery',
   'listDeliveries',
+] as const satisfies readonly (keyof StorageAdapter)[];
+
+/** The methods a {@link StorageAdapter} needs for customer access tokens (`desk.accessTokens`). */
+export const ACCESS_TOKEN_STORAGE_METHODS = [
+  'putAccessToken',
+  'getAccessToken',
+  'revokeAccessTokens',
 ] as const satisfies readonly (keyof StorageAdapter)[];

@@ -113,10 +113,12 @@ async function dueTicketsByScanning(adapter: StorageAdapter, query: DueTicketQue
 export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
   const run = <T>(operation: string, work: () => Promise<T>) => guard(adapter.id, operation, work);
   // createHelpDesk refuses an adapter without the delivery methods when there are notifiers, so this is a bug guard.
-  const need = <F extends (...args: never[]) => unknown>(method: F | undefined): F => {
-    if (!method) throw new Error(`Storage '${adapter.id}' has no outbox and delivery methods`);
+  const need = <F extends (...args: never[]) => unknown>(method: F | undefined, what = 'outbox and delivery'): F => {
+    if (!method) throw new Error(`Storage '${adapter.id}' has no ${what} methods`);
     return method.bind(adapter) as F;
   };
+  // Access tokens are refused clearly when used on an adapter without them (they are the server's, and optional).
+  const tokens = 'access-token (putAccessToken, getAccessToken, revokeAccessTokens)';
   return {
     id: adapter.id,
     hasDeliveries: missingDeliveryMethods(adapter).length === 0,
@@ -150,6 +152,10 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
       run('acquireLease', () => (adapter.acquireLease ? adapter.acquireLease(lease) : Promise.resolve(true))),
     releaseLease: (name, owner) =>
       run('releaseLease', () => (adapter.releaseLease ? adapter.releaseLease(name, owner) : Promise.resolve())),
+    putAccessToken: (record) => run('putAccessToken', () => need(adapter.putAccessToken, tokens)(record)),
+    getAccessToken: (hash) => run('getAccessToken', () => need(adapter.getAccessToken, tokens)(hash)),
+    revokeAccessTokens: (ticketId, at) =>
+      run('revokeAccessTokens', () => need(adapter.revokeAccessTokens, tokens)(ticketId, at)),
     listThread: (ticketId) => run('listThread', () => adapter.listThread(ticketId)),
     listAudit: (ticketId) => run('listAudit', () => adapter.listAudit(ticketId)),
     getIdempotencyRecord: (scope, key) => run('getIdempotencyRecord', () => adapter.getIdempotencyRecord(scope, key)),

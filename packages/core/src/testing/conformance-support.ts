@@ -4,7 +4,12 @@ import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { Delivery } from '../storage/delivery-records.js';
-import type { IdempotencyRecord, OutboxMessage, StorageAdapter } from '../storage/storage-adapter.js';
+import type {
+  AccessTokenRecord,
+  IdempotencyRecord,
+  OutboxMessage,
+  StorageAdapter,
+} from '../storage/storage-adapter.js';
 
 /**
  * Reads what an adapter wrote without going through the adapter's own read
@@ -27,6 +32,8 @@ export interface StorageBackdoor {
    * notifiers may leave it out and skip those).
    */
   deliveries?(ticketId: string): Promise<Delivery[]>;
+  /** The stored access token record with this hash, or `null`. Needed by the `access tokens:` tests. */
+  accessToken?(hash: string): Promise<AccessTokenRecord | null>;
   /** The stored idempotency record, or `null`. */
   idempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** How many rows of each kind exist: proves that a failed change set left nothing behind. */

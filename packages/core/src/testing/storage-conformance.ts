@@ -8,6 +8,7 @@ import type { Page, StorageAdapter, TicketFilter, TicketOrder } from '../storage
 import { createStorageGateway } from '../storage/storage-gateway.js';
 import { compareTickets, matchesFilter, searchTerms } from '../storage/ticket-filter.js';
 import { manualClock } from '../time/clock.js';
+import { accessTokenCases } from './access-token-cases.js';
 import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
 import { deliveryCases } from './delivery-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
@@ -360,6 +361,44 @@ const cases: Record<string, Case> = {
     assert.equal(await adapter.getIdempotencyRecord('open:other', record.key), null);
   },
 
+  async 'idempotency: an expired key is replaced; a live one is still a CONFLICT'({ adapter, backdoor }) {
+    const first = makeTicket();
+    const record = {
+      scope: 'open:customer:ken@example.com',
+      key: 'retry-1',
+      fingerprint: 'f1',
+      ticketId: first.id,
+      createdAt: '2026-03-01T09:00:00.000Z',
+    };
+    await adapter.commit({ ticket: { kind: 'insert', ticket: first }, thread: [], audit: [], idempotency: record });
+    const second = makeTicket();
+    const again = { ...record, ticketId: second.id, fingerprint: 'f2', createdAt: '2026-03-02T10:00:00.000Z' };
+    // Still live: created after the cut-off.
+    await assert.rejects(
+      adapter.commit({
+        ticket: { kind: 'insert', ticket: second },
+        thread: [],
+        audit: [],
+        idempotency: again,
+        replaceIdempotencyBefore: '2026-03-01T08:00:00.000Z',
+      }),
+      (error) => expectConflict(error, 'idempotency'),
+    );
+    assert.equal(await backdoor.ticket(second.id), null);
+    assert.deepEqual(await backdoor.idempotency(record.scope, record.key), record);
+    // Expired: the new change set takes the key over.
+    await adapter.commit({
+      ticket: { kind: 'insert', ticket: second },
+      thread: [],
+      audit: [],
+      idempotency: again,
+      replaceIdempotencyBefore: '2026-03-01T10:00:00.000Z',
+    });
+    assert.deepEqual(await backdoor.idempotency(record.scope, record.key), again);
+    assert.deepEqual(await adapter.getIdempotencyRecord(record.scope, record.key), again);
+    assert.equal((await backdoor.counts()).idempotency, 1);
+  },
+
   async 'idempotency: a taken scope and key is a CONFLICT on idempotency and writes nothing'({ adapter, backdoor }) {
     const first = makeTicket();
     const record = {
@@ -708,7 +747,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases);
+Object.assign(cases, deliveryCases, accessTokenCases);
 
 /** The names of every conformance test, for `skip`. */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);

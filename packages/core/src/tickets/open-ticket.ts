@@ -78,12 +78,14 @@ export async function openTicket(
   const requester = requesterFor(who, input);
 
   let idempotency: IdempotencyRecord | undefined;
+  // A key older than this has expired: it opens a new ticket, and its record is replaced.
+  const expiredBefore = new Date(desk.clock.now().getTime() - desk.settings.idempotencyKeyTtlMs).toISOString();
   if (input.idempotencyKey !== undefined) {
     const { idempotencyKey: key, ...request } = input;
     const scope = `open:${actorKey(who)}`;
     const print = await fingerprint({ request, requester });
     const known = await desk.storage.getIdempotencyRecord(scope, key);
-    if (known) return replayIdempotent(desk, known, print);
+    if (known && known.createdAt >= expiredBefore) return replayIdempotent(desk, known, print);
     idempotency = { scope, key, fingerprint: print, ticketId: '', createdAt: '' };
   }
 
@@ -181,7 +183,7 @@ export async function openTicket(
         thread: [entry],
         audit: [audit],
         outbox,
-        idempotency,
+        ...(idempotency ? { idempotency, replaceIdempotencyBefore: expiredBefore } : {}),
       });
     } catch (error) {
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'number') continue;

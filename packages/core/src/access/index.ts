@@ -1,0 +1,7 @@
+export {
+  type AccessGrant,
+  type AccessTokensApi,
+  hashAccessToken,
+  type IssueAccessTokenOptions,
+  type IssuedAccessToken,
+} from './access-tokens.js';
