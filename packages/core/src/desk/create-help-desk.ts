@@ -182,6 +182,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     deliveries: createDeliveriesApi(desk, desk.outbox),
     accessTokens: createAccessTokens(desk),
     lifecycle: desk.lifecycle,
+    customFields: options.fields,
     on: (event, listener) => desk.bus.on(event, listener),
     once: (event, listener) => desk.bus.once(event, listener),
     async close() {

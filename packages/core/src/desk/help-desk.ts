@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { AccessTokensApi } from '../access/access-tokens.js';
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
@@ -145,6 +146,8 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   readonly deliveries: DeliveriesApi;
   /** Customer access tokens: a link that opens one ticket to its requester, without a session. */
   readonly accessTokens: AccessTokensApi;
+  /** The host's custom-field schema (`fields` option), for forms and API documents; `undefined` without one. */
+  readonly customFields: StandardSchemaV1 | undefined;
   /** The desk's lifecycle: ask it which events are allowed in a state. */
   readonly lifecycle: Lifecycle;
   /** Subscribes to an event; returns a function that unsubscribes. */

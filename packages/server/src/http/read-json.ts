@@ -1,0 +1,102 @@
+import { HttpProblem } from './problem.js';
+
+/** How much of a request body the API reads. */
+export interface BodyLimits {
+  /** Larger bodies are refused with 413 before they are read in full. */
+  maxBodyBytes: number;
+  /** Deeper JSON is refused with 422 before it is parsed. */
+  maxJsonDepth: number;
+}
+
+/** Whether a Content-Type is JSON in UTF-8 (the only charset JSON has: RFC 8259). */
+export function isJsonContentType(header: string | null): boolean {
+  if (!header) return false;
+  const [type = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) return false;
+  return parameters.every((parameter) => !parameter.startsWith('charset=') || /^charset="?utf-8"?$/.test(parameter));
+}
+
+async function readCapped(request: Request, max: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > max) {
+    throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    // A body without (or lying about) Content-Length is cut off as soon as it passes the limit.
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The deepest nesting of arrays and objects in a JSON text, read in one pass that skips strings. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c)
+        index++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x7d || char === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/**
+ * Reads a request's JSON body within the limits: the media type (415), the
+ * size (413, counted while reading, whatever Content-Length says), UTF-8
+ * (400), the nesting depth (422, before parsing, so no parser recursion is
+ * ever at the client's mercy) and the syntax (400).
+ */
+export async function readJson(request: Request, limits: BodyLimits): Promise<unknown> {
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    throw new HttpProblem(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the body as application/json (UTF-8)',
+      {},
+      { 'accept-post': 'application/json', 'accept-patch': 'application/json' },
+    );
+  }
+  const bytes = await readCapped(request, limits.maxBodyBytes);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new HttpProblem('MALFORMED_JSON', 'The body is not valid UTF-8');
+  }
+  if (text.trim() === '') throw new HttpProblem('MALFORMED_JSON', 'A JSON body is required');
+  const depth = jsonDepth(text);
+  if (depth > limits.maxJsonDepth) {
+    throw new HttpProblem('VALIDATION_FAILED', `The body nests deeper than ${limits.maxJsonDepth} levels`, {
+      errors: [{ pointer: '', path: [], message: `nests deeper than ${limits.maxJsonDepth} levels` }],
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpProblem('MALFORMED_JSON', `The body is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The HTTP API of ticketkit: `createSupportApi(desk, options)` returns a
+ * web-standard fetch handler; `toNodeHandler(api)` mounts it in `node:http`
+ * and Express.
+ *
+ * @packageDocumentation
+ * @module @ticketkit/server
+ */
+export {
+  type MemoryRateLimitStoreOptions,
+  memoryRateLimitStore,
+  type RateLimitResult,
+  type RateLimitStore,
+} from './abuse/rate-limit.js';
+export { createSupportApi, type RouteInfo, type SupportApi } from './create-support-api.js';
+export type { HttpProblemCode, Problem, ProblemCode, ProblemFieldError } from './http/problem.js';
+export { toNodeHandler } from './node/to-node-handler.js';
+export type {
+  Authenticate,
+  CorsOptions,
+  CustomerTokenOptions,
+  IntakeSchemaOptions,
+  RateLimit,
+  RateLimitOptions,
+  SupportApiOptions,
+} from './options.js';
+export type { Access } from './routes/route.js';

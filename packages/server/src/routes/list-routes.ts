@@ -1,0 +1,163 @@
+import {
+  agentSchema,
+  cannedResponseSchema,
+  cursorSchema,
+  departmentSchema,
+  limitSchema,
+  parseInput,
+  QUEUE_NAMES,
+  type QueueName,
+  searchTextSchema,
+  slaPlanSchema,
+  teamSchema,
+  ticketSchema,
+} from '@ticketkit/core';
+import * as z from 'zod';
+import { HttpProblem } from '../http/problem.js';
+import { customerTicketSchema } from '../views/ticket-views.js';
+import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
+
+const pageQuery = z.strictObject({
+  limit: z.coerce.number().pipe(limitSchema).default(25),
+  cursor: cursorSchema.optional(),
+});
+const searchQuery = z.strictObject({
+  q: searchTextSchema,
+  limit: z.coerce.number().pipe(limitSchema).default(25),
+  cursor: cursorSchema.optional(),
+});
+
+const page = (items: z.ZodType) => z.object({ items: z.array(items), nextCursor: z.string().nullable() });
+
+/** The query string as an object, refusing a repeated parameter (which one would win is anyone's guess). */
+function queryOf<S extends z.ZodType>(schema: S, context: RouteContext): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of context.query) {
+    if (key in raw) {
+      throw new HttpProblem('VALIDATION_FAILED', `Invalid query: ${key}: is given twice`, {
+        errors: [{ pointer: '', path: [key], message: 'is given twice' }],
+      });
+    }
+    raw[key] = value;
+  }
+  return parseInput(schema, raw, 'query');
+}
+
+function actorOf(context: RouteContext) {
+  if (context.identity.kind === 'anonymous') throw new Error('checkAccess admits no anonymous caller here');
+  return context.identity.actor;
+}
+
+/** Queues, search, the customer's own requests and the directory. */
+export const listRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/queues',
+    operationId: 'queueCounts',
+    summary: 'How many tickets each queue holds for the calling agent.',
+    access: 'agent',
+    responses: {
+      200: {
+        description: 'Counts by queue.',
+        schema: z.object(Object.fromEntries(QUEUE_NAMES.map((name) => [name, z.number()]))),
+      },
+    },
+    async handle(context) {
+      return json(200, await context.desk.queues.counts({ actor: actorOf(context) }));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/queues/:name',
+    operationId: 'listQueue',
+    summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything).`,
+    access: 'agent',
+    query: pageQuery,
+    responses: { 200: { description: 'One page.', schema: page(ticketSchema) } },
+    async handle(context) {
+      const name = context.params.name ?? '';
+      if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
+        throw new HttpProblem('ROUTE_NOT_FOUND', `No queue ${name}: the queues are ${QUEUE_NAMES.join(', ')}`);
+      }
+      const { limit, cursor } = queryOf(pageQuery, context);
+      const result = await context.desk.queues.list(name as QueueName, {
+        actor: actorOf(context),
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
+      return json(200, result);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/search',
+    operationId: 'searchTickets',
+    summary: 'Ranked full-text search over subjects, numbers and threads, within the agent’s departments.',
+    access: 'agent',
+    query: searchQuery,
+    responses: { 200: { description: 'One page of matches.', schema: page(ticketSchema) } },
+    async handle(context) {
+      const { q, limit, cursor } = queryOf(searchQuery, context);
+      return json(
+        200,
+        await context.desk.tickets.search(q, { actor: actorOf(context), limit, ...(cursor ? { cursor } : {}) }),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/me/tickets',
+    operationId: 'myTickets',
+    summary:
+      'The customer’s own requests, newest first. With an access token: that token’s ticket only (a token opens one ticket).',
+    access: 'customer',
+    query: pageQuery,
+    responses: { 200: { description: 'One page.', schema: page(customerTicketSchema) } },
+    async handle(context) {
+      const { limit, cursor } = queryOf(pageQuery, context);
+      const { identity } = context;
+      if (identity.kind === 'token') {
+        return json(200, { items: [ticketFor(identity, identity.ticket)], nextCursor: null });
+      }
+      const result = await context.desk.queues.list('mine', {
+        actor: actorOf(context),
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
+      return json(200, {
+        items: result.items.map((ticket) => ticketFor(identity, ticket)),
+        nextCursor: result.nextCursor,
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/directory',
+    operationId: 'directory',
+    summary: 'Departments, teams, agents, SLA plans and canned responses: what an agent picks from.',
+    access: 'agent',
+    responses: {
+      200: {
+        description: 'The directory.',
+        schema: z.object({
+          departments: z.array(departmentSchema),
+          teams: z.array(teamSchema),
+          agents: z.array(agentSchema),
+          slaPlans: z.array(slaPlanSchema),
+          cannedResponses: z.array(cannedResponseSchema),
+        }),
+      },
+    },
+    async handle(context) {
+      const { desk } = context;
+      const [departments, teams, agents, slaPlans, cannedResponses] = await Promise.all([
+        desk.departments.list(),
+        desk.teams.list(),
+        desk.agents.list(),
+        desk.slaPlans.list(),
+        desk.cannedResponses.list(),
+      ]);
+      return json(200, { departments, teams, agents, slaPlans, cannedResponses });
+    },
+  },
+];

@@ -1,0 +1,87 @@
+import { openTicketInputSchema } from '@ticketkit/core';
+import * as z from 'zod';
+import { json, type RouteSpec } from './route.js';
+
+/** What `GET /intake-schema` answers: what the widget shows and checks before sending. */
+export const intakeSchemaResponse = z.object({
+  /** JSON Schema (2020-12) of the `POST /tickets` body. */
+  fields: z.record(z.string(), z.unknown()),
+  /** JSON Schema of your custom fields (`fields`), or `null` when the desk has none or its schema cannot say. */
+  customFields: z.record(z.string(), z.unknown()).nullable(),
+  /** Topics to pick from. */
+  topics: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** Departments to pick from, when the API offers the choice; else `null`. */
+  departments: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  /** The honeypot field the form must include, hidden and empty; `null` without one. */
+  honeypotField: z.string().nullable(),
+  /** The largest body the API reads, in bytes. */
+  maxBodyBytes: z.number(),
+});
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * A JSON Schema of the host's custom-field schema when it can give one: zod
+ * through its own converter, any Standard JSON Schema implementation through
+ * `~standard.jsonSchema`; otherwise `null` (the server still validates them).
+ */
+export function customFieldsJsonSchema(schema: unknown): JsonSchema | null {
+  if (!schema || typeof schema !== 'object') return null;
+  if ('_zod' in schema) {
+    return z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  }
+  const standard = (schema as { '~standard'?: { jsonSchema?: { input?: (options: { target: string }) => unknown } } })[
+    '~standard'
+  ];
+  const converted = standard?.jsonSchema?.input?.({ target: 'draft-2020-12' });
+  return converted && typeof converted === 'object' ? (converted as JsonSchema) : null;
+}
+
+let fieldsSchema: JsonSchema | undefined;
+
+/** `GET /intake-schema` and `GET /openapi.json`: what clients read before they call. */
+export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: '/intake-schema',
+      operationId: 'intakeSchema',
+      summary: 'What the intake form shows and checks: the ticket fields with their rules, custom fields, topics.',
+      access: 'anyone',
+      responses: { 200: { description: 'The intake schema.', schema: intakeSchemaResponse } },
+      async handle({ desk, options }) {
+        fieldsSchema ??= z.toJSONSchema(openTicketInputSchema, {
+          io: 'input',
+          unrepresentable: 'any',
+          target: 'draft-2020-12',
+        });
+        const departments = options.intake.departments
+          ? (await desk.departments.list()).map(({ id, name }) => ({ id, name }))
+          : null;
+        return json(
+          200,
+          {
+            fields: fieldsSchema,
+            customFields: customFieldsJsonSchema(desk.customFields),
+            topics: options.intake.topics,
+            departments,
+            honeypotField: options.honeypotField,
+            maxBodyBytes: options.maxBodyBytes,
+          },
+          { 'cache-control': 'public, max-age=300' },
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      operationId: 'openApiDocument',
+      summary: 'This API’s OpenAPI 3.1 document.',
+      access: 'anyone',
+      responses: { 200: { description: 'The OpenAPI document.' } },
+      async handle() {
+        return json(200, openApi(), { 'cache-control': 'public, max-age=300' });
+      },
+    },
+  ];
+}

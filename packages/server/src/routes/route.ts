@@ -1,0 +1,100 @@
+import type { HelpDesk, Ticket } from '@ticketkit/core';
+import type * as z from 'zod';
+import { HttpProblem } from '../http/problem.js';
+import type { Identity } from '../identity/identify.js';
+import type { ResolvedOptions } from '../options.js';
+import { customerTicket } from '../views/ticket-views.js';
+
+/**
+ * Who may call a route, before the core authorizes the command itself:
+ * - `anyone`: no identity needed;
+ * - `ticket`: a signed-in customer or agent, or a customer's access token for
+ *   this very ticket;
+ * - `customer`: a signed-in customer or an access token;
+ * - `agent`: a signed-in agent (or admin).
+ */
+export type Access = 'anyone' | 'ticket' | 'customer' | 'agent';
+
+/** What a route handler gets. */
+export interface RouteContext {
+  request: Request;
+  /** Path parameters, e.g. `ref`. */
+  params: Record<string, string>;
+  /** The query string. */
+  query: URLSearchParams;
+  desk: HelpDesk;
+  options: ResolvedOptions;
+  identity: Identity;
+  /** The JSON body, read within the limits (`{}` when the route allows none and none was sent). */
+  body(): Promise<unknown>;
+  /** The client's IP, when known. */
+  clientIp: string | null;
+}
+
+/** A header a route reads, for the API document. */
+export interface HeaderSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+}
+
+/** One route: the API document is built from these, so routes and document cannot disagree. */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Hono-style path, e.g. `/tickets/:ref/replies`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  access: Access;
+  /** The request body's schema (documented; the core validates commands itself). */
+  body?: z.ZodType;
+  /** Whether a body must be sent (commands without input accept none). */
+  bodyRequired?: boolean;
+  /** Query parameters (validated by the handler, documented from this). */
+  query?: z.ZodObject;
+  headers?: HeaderSpec[];
+  /** The success responses. */
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: HeaderSpec[] }>;
+  handle(context: RouteContext): Promise<Response>;
+}
+
+/** A JSON response. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+/** A ticket as the caller may see it: everything for agents, the customer view for customers. */
+export function ticketFor(identity: Identity, ticket: Ticket): Record<string, unknown> | Ticket {
+  return identity.kind === 'session' && identity.actor.type === 'agent' ? ticket : customerTicket(ticket);
+}
+
+/** The `ETag` of a ticket: its version, which `If-Match` sends back to refuse a stale write. */
+export const etagOf = (ticket: Ticket) => `"${ticket.version}"`;
+
+/** Refuses callers the route's access does not admit (401 nobody, 403 the wrong kind, 404 another ticket). */
+export function checkAccess(access: Access, identity: Identity, params: Record<string, string>): void {
+  if (access === 'anyone') return;
+  if (identity.kind === 'anonymous') {
+    throw new HttpProblem(
+      'UNAUTHENTICATED',
+      'Sign in, or send the access token of your ticket as a Bearer token',
+      {},
+      {
+        'www-authenticate': 'Bearer',
+      },
+    );
+  }
+  const isAgent = identity.kind === 'session' && identity.actor.type === 'agent';
+  if (access === 'agent' && !isAgent) throw new HttpProblem('FORBIDDEN', 'Only agents may do this');
+  if (access === 'customer' && isAgent) throw new HttpProblem('FORBIDDEN', 'This lists a customer’s own requests');
+  // A token opens its own ticket and nothing else: any other ticket does not exist for it.
+  if (access === 'ticket' && identity.kind === 'token') {
+    const ref = params.ref ?? '';
+    if (ref !== identity.ticket.id && ref !== identity.ticket.number) {
+      throw new HttpProblem('NOT_FOUND', `No ticket ${ref}`);
+    }
+  }
+}

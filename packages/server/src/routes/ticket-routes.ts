@@ -1,0 +1,251 @@
+import {
+  type Actor,
+  assignInputSchema,
+  auditEventSchema,
+  bodyInputSchema,
+  closeInputSchema,
+  confirmResolutionInputSchema,
+  emptyInputSchema,
+  feedbackInputSchema,
+  type HelpDesk,
+  reopenInputSchema,
+  replyInputSchema,
+  resolveInputSchema,
+  type Ticket,
+  threadEntrySchema,
+  ticketSchema,
+  transferInputSchema,
+  updateInputSchema,
+} from '@ticketkit/core';
+import * as z from 'zod';
+import { HttpProblem } from '../http/problem.js';
+import { customerTicketSchema } from '../views/ticket-views.js';
+import { type Access, etagOf, json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
+
+const anyTicket = z.union([ticketSchema, customerTicketSchema]);
+const IF_MATCH = /^(?:W\/)?"(\d{1,12})"$/;
+
+const ifMatchHeader = {
+  name: 'If-Match',
+  description: 'The ticket’s ETag (its version) as you last saw it: the change is refused with 409 if it has moved on.',
+};
+const etagHeader = { name: 'ETag', description: 'The ticket’s version.' };
+
+/** The actor of a request that passed its access check. */
+function actorOf(context: RouteContext): Actor {
+  if (context.identity.kind === 'anonymous') throw new Error('checkAccess admits no anonymous caller here');
+  return context.identity.actor;
+}
+
+/** `If-Match: "7"` → expected version 7. */
+function expectedVersion(request: Request): number | undefined {
+  const header = request.headers.get('if-match');
+  if (header === null) return undefined;
+  const match = IF_MATCH.exec(header.trim());
+  if (!match) {
+    throw new HttpProblem('VALIDATION_FAILED', 'If-Match: must be the ticket’s ETag, e.g. "7"', {
+      errors: [{ pointer: '', path: ['If-Match'], message: 'must be the ticket’s ETag, e.g. "7"' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+type CommandName =
+  | 'reply'
+  | 'confirmResolution'
+  | 'reopen'
+  | 'feedback'
+  | 'note'
+  | 'assign'
+  | 'unassign'
+  | 'transfer'
+  | 'startWork'
+  | 'requestInfo'
+  | 'resolve'
+  | 'close'
+  | 'update';
+
+/** A route that runs one ticket command with the JSON body as its input. */
+function commandRoute(spec: {
+  method?: 'POST' | 'PATCH';
+  path: string;
+  command: CommandName;
+  summary: string;
+  access: Access;
+  body: z.ZodType;
+  bodyRequired: boolean;
+}): RouteSpec {
+  return {
+    method: spec.method ?? 'POST',
+    path: spec.path,
+    operationId: spec.command,
+    summary: spec.summary,
+    access: spec.access,
+    body: spec.body,
+    bodyRequired: spec.bodyRequired,
+    headers: [ifMatchHeader],
+    responses: { 200: { description: 'The ticket as committed.', schema: anyTicket, headers: [etagHeader] } },
+    async handle(context) {
+      const input = await context.body();
+      const version = expectedVersion(context.request);
+      const run = context.desk.tickets[spec.command] as HelpDesk['tickets']['note'];
+      const ticket = await run(context.params.ref ?? '', input as never, {
+        actor: actorOf(context),
+        ...(version === undefined ? {} : { expectedVersion: version }),
+      });
+      return json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+    },
+  };
+}
+
+const ticketResponse = (ticket: Ticket, context: RouteContext) =>
+  json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+
+/** The ticket routes: reading a ticket and every command on it. */
+export const ticketRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/tickets/:ref',
+    operationId: 'getTicket',
+    summary: 'One ticket, by id or number: all of it for agents, the customer view for its requester.',
+    access: 'ticket',
+    responses: { 200: { description: 'The ticket.', schema: anyTicket, headers: [etagHeader] } },
+    async handle(context) {
+      return ticketResponse(
+        await context.desk.tickets.get(context.params.ref ?? '', { actor: actorOf(context) }),
+        context,
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/tickets/:ref/thread',
+    operationId: 'getThread',
+    summary: 'The conversation, oldest first; customers never see internal notes and events.',
+    access: 'ticket',
+    responses: { 200: { description: 'The thread.', schema: z.object({ items: z.array(threadEntrySchema) }) } },
+    async handle(context) {
+      const items = await context.desk.tickets.thread(context.params.ref ?? '', { actor: actorOf(context) });
+      return json(200, { items });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/tickets/:ref/history',
+    operationId: 'getHistory',
+    summary: 'The audit history: every change with its actor, the state before and after, and what changed.',
+    access: 'agent',
+    responses: { 200: { description: 'The history.', schema: z.object({ items: z.array(auditEventSchema) }) } },
+    async handle(context) {
+      const items = await context.desk.tickets.history(context.params.ref ?? '', { actor: actorOf(context) });
+      return json(200, { items });
+    },
+  },
+  commandRoute({
+    path: '/tickets/:ref/replies',
+    command: 'reply',
+    summary:
+      'A public message: an agent’s reply (the customer is notified, `cannedResponseId` fills in a canned response) or the customer’s answer (back to work; reopens a resolved ticket).',
+    access: 'ticket',
+    body: replyInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/confirm',
+    command: 'confirmResolution',
+    summary: 'The customer confirms the resolution, with an optional rating and comment: the ticket closes.',
+    access: 'ticket',
+    body: confirmResolutionInputSchema,
+    bodyRequired: false,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/reopen',
+    command: 'reopen',
+    summary: 'Sends a resolved or closed ticket back to work.',
+    access: 'ticket',
+    body: reopenInputSchema,
+    bodyRequired: false,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/feedback',
+    command: 'feedback',
+    summary: 'The customer rates a ticket closed without their confirmation.',
+    access: 'ticket',
+    body: feedbackInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/notes',
+    command: 'note',
+    summary: 'An internal note, for agents only.',
+    access: 'agent',
+    body: bodyInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/assign',
+    command: 'assign',
+    summary: 'Gives the ticket to an agent and/or a team of its department.',
+    access: 'agent',
+    body: assignInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/unassign',
+    command: 'unassign',
+    summary: 'Takes the ticket from its agent and team.',
+    access: 'agent',
+    body: emptyInputSchema,
+    bodyRequired: false,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/transfer',
+    command: 'transfer',
+    summary: 'Moves the ticket to another department (and team or agent), with a note for the colleagues there.',
+    access: 'agent',
+    body: transferInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/start',
+    command: 'startWork',
+    summary: 'Moves an assigned ticket to in progress.',
+    access: 'agent',
+    body: emptyInputSchema,
+    bodyRequired: false,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/request-info',
+    command: 'requestInfo',
+    summary: 'Asks the customer for information: a public reply, and the ticket awaits the customer.',
+    access: 'agent',
+    body: bodyInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/resolve',
+    command: 'resolve',
+    summary: 'Resolves the ticket with a resolution note (internal) and an optional final reply.',
+    access: 'agent',
+    body: resolveInputSchema,
+    bodyRequired: true,
+  }),
+  commandRoute({
+    path: '/tickets/:ref/close',
+    command: 'close',
+    summary:
+      'Closes a resolved ticket (409 CONFIRMATION_REQUIRED while the customer has to confirm; admins may force).',
+    access: 'agent',
+    body: closeInputSchema,
+    bodyRequired: false,
+  }),
+  commandRoute({
+    method: 'PATCH',
+    path: '/tickets/:ref',
+    command: 'update',
+    summary: 'Changes priority, SLA plan, subject, custom fields or custom status.',
+    access: 'agent',
+    body: updateInputSchema,
+    bodyRequired: true,
+  }),
+];
