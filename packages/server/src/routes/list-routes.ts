@@ -35,7 +35,7 @@ function queryOf<S extends z.ZodType>(schema: S, context: RouteContext): z.outpu
   for (const [key, value] of context.query) {
     if (key in raw) {
       throw new HttpProblem('VALIDATION_FAILED', `Invalid query: ${key}: is given twice`, {
-        errors: [{ pointer: '', path: [key], message: 'is given twice' }],
+        errors: [{ pointer: `/${key}`, path: [key], message: 'is given twice' }],
       });
     }
     raw[key] = value;
