@@ -11,7 +11,13 @@ export function typescriptBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 }
 
-/** The `ts` blocks that follow a `<!-- typecheck -->` marker: each is a module of its own. */
+/**
+ * The `ts` blocks that follow a `<!-- typecheck -->` marker, or an
+ * `<!-- http-example: name -->` marker (those also run, in the server's
+ * tests): each is a module of its own.
+ */
 export function markedBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/<!-- typecheck -->\s*```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  return [...markdown.matchAll(/<!-- (?:typecheck|http-example: [a-z-]+) -->\s*```ts\n([\s\S]*?)```/g)].map(
+    (match) => match[1] ?? '',
+  );
 }

@@ -4,13 +4,16 @@ import type { SupportApi } from '../create-support-api.js';
 
 /**
  * The API as a `node:http` request listener, for `createServer(...)` and
- * Express (`app.use('/support/api', toNodeHandler(api))` with the API's
- * `basePath` set to the same prefix — Express strips it, so mount at the root
- * or keep them in step).
+ * Express. Under Express, mount it at the API's `basePath`
+ * (`app.use('/support/api', toNodeHandler(api))`): Express strips the mount
+ * path from `req.url`, so the handler reads `req.originalUrl` instead and the
+ * API sees the whole path.
  */
 export function toNodeHandler(api: SupportApi): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  return getRequestListener((request, env) => api.fetch(request, env)) as (
-    request: IncomingMessage,
-    response: ServerResponse,
-  ) => Promise<void>;
+  const listener = getRequestListener((request, env) => api.fetch(request, env));
+  return (request, response) => {
+    const original = (request as IncomingMessage & { originalUrl?: string }).originalUrl;
+    if (typeof original === 'string') request.url = original;
+    return listener(request, response) as Promise<void>;
+  };
 }
