@@ -25,3 +25,16 @@ export type {
   SupportApiOptions,
 } from './options.js';
 export type { Access } from './routes/route.js';
+export {
+  generateWebhookSecret,
+  STANDARD_WEBHOOK_HEADERS,
+  type StandardWebhookData,
+  type StandardWebhookHeaders,
+  type StandardWebhookMessage,
+  type StandardWebhookNotifierOptions,
+  type StandardWebhookPayload,
+  signStandardWebhook,
+  standardWebhookNotifier,
+  type VerifyStandardWebhookOptions,
+  verifyStandardWebhook,
+} from './webhooks/index.js';
