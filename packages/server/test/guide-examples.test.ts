@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHelpDesk, type HelpDesk, memoryStorage } from '@ticketkit/core';
+import { createHelpDesk, type HelpDesk, manualClock, memoryStorage } from '@ticketkit/core';
+import { generateWebhookSecret, standardWebhookNotifier } from '@ticketkit/server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 /**
@@ -66,7 +67,7 @@ async function listening(server: Server): Promise<string> {
 }
 
 test('every marked example of the guide was found', () => {
-  expect([...modules.keys()].sort()).toEqual(['express', 'hono', 'nextjs', 'node']);
+  expect([...modules.keys()].sort()).toEqual(['express', 'hono', 'nextjs', 'node', 'webhook-receiver']);
 });
 
 test('node:http: the customer journey over loopback, and an agent signed in by session cookie', async () => {
@@ -140,4 +141,47 @@ test('Next.js: the route handlers answer as a route file exports them', async ()
     return request.method === 'POST' ? POST(request) : GET(request);
   });
   await desk.close();
+});
+
+test('webhooks: the receiver of the guide accepts the desk’s signed webhooks once each, and refuses forgeries', async () => {
+  const secret = generateWebhookSecret();
+  const received: string[] = [];
+  const { webhookReceiver } = modules.get('webhook-receiver') as {
+    webhookReceiver: (secret: string, handle: (payload: { type: string }) => void) => Server;
+  };
+  const receiver = webhookReceiver(secret, (payload) => received.push(payload.type));
+  receiver.listen(0, '127.0.0.1');
+  const base = await listening(receiver);
+  const desk = await createHelpDesk({
+    storage: memoryStorage(),
+    clock: manualClock(new Date()),
+    logger: { warn() {}, error() {} },
+    notifiers: [standardWebhookNotifier({ url: `${base}/hooks`, secret, types: ['ticket.new_alert'] })],
+  });
+  try {
+    await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+    await desk.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
+    await desk.tickets.open(
+      { subject: 'Card blocked', body: 'Help!', departmentId: 'help' },
+      { actor: { type: 'customer', email: 'ken@example.com' } },
+    );
+    await desk.deliveries.idle();
+    expect(received).toEqual(['ticket.new_alert']);
+    const [delivery] = (await desk.deliveries.list()).items;
+    expect(delivery?.status).toBe('delivered');
+    const forged = await fetch(`${base}/hooks`, {
+      method: 'POST',
+      headers: {
+        'webhook-id': 'msg_1',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,AAAA',
+      },
+      body: '{"type":"ticket.new_alert"}',
+    });
+    expect(forged.status).toBe(401);
+    expect(received).toHaveLength(1);
+  } finally {
+    await desk.close();
+    receiver.close();
+  }
 });
