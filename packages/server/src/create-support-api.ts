@@ -92,8 +92,11 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
   const app = new Hono();
   app.use('*', async (c, next) => {
     await next();
-    c.header('x-content-type-options', 'nosniff');
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    // On the response itself: c.header() after the handler wraps the finished response's body in a new
+    // one as a stream, which @hono/node-server then reads back chunk by chunk instead of writing the string.
+    const headers = c.res.headers;
+    headers.set('x-content-type-options', 'nosniff');
+    if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
   });
   if (settings.cors) {
     const allowed = new Set(settings.cors.origins);
@@ -134,10 +137,11 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     });
   }
 
-  // 405 with Allow for a known path and another method; 404 otherwise.
+  // 405 with Allow for a known path and another method; 404 otherwise. Routes match strictly, so a path with a
+  // trailing slash is no known path: matching it here answered `POST /tickets/` with 405 and `Allow: POST`.
   const patterns = routes.map((route) => ({
     method: route.method,
-    pattern: new RegExp(`^${settings.basePath}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
+    pattern: new RegExp(`^${settings.basePath}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
   }));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -16,17 +16,37 @@ export function isJsonContentType(header: string | null): boolean {
   return parameters.every((parameter) => !parameter.startsWith('charset=') || /^charset="?utf-8"?$/.test(parameter));
 }
 
+// The client went away mid-body, or its stream failed: a bad request, not a fault of the desk (no 500).
+const unreadable = () => new HttpProblem('MALFORMED_JSON', 'The body could not be read to its end');
+
 async function readCapped(request: Request, max: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > max) {
     throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);
+  }
+  if (declared !== null && /^\d+$/.test(declared)) {
+    // HTTP's framing ends the body at its Content-Length, so it is read in one go: `request.body` would make
+    // @hono/node-server build a full Request around a web stream of the socket first (measured: 0.08 ms a request).
+    const bytes = new Uint8Array(
+      await request.arrayBuffer().catch(() => {
+        throw unreadable();
+      }),
+    );
+    if (bytes.byteLength > max) throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);
+    return bytes;
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      read = await reader.read();
+    } catch {
+      throw unreadable();
+    }
+    const { done, value } = read;
     if (done) break;
     total += value.byteLength;
     // A body without (or lying about) Content-Length is cut off as soon as it passes the limit.
@@ -67,7 +87,8 @@ export function jsonDepth(text: string): number {
 
 /**
  * Reads a request's JSON body within the limits: the media type (415), the
- * size (413, counted while reading, whatever Content-Length says), UTF-8
+ * size (413: a Content-Length over the limit before reading anything; a body
+ * without one counted while it streams in and cut off at the limit), UTF-8
  * (400), the nesting depth (422, before parsing, so no parser recursion is
  * ever at the client's mercy) and the syntax (400).
  */

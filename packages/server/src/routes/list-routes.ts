@@ -3,6 +3,7 @@ import {
   cannedResponseSchema,
   cursorSchema,
   departmentSchema,
+  isTicketkitError,
   limitSchema,
   parseInput,
   QUEUE_NAMES,
@@ -11,9 +12,10 @@ import {
   slaPlanSchema,
   teamSchema,
   ticketSchema,
+  validationError,
 } from '@ticketkit/core';
 import * as z from 'zod';
-import { HttpProblem } from '../http/problem.js';
+import { fieldError, HttpProblem } from '../http/problem.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
@@ -31,16 +33,26 @@ const page = (items: z.ZodType) => z.object({ items: z.array(items), nextCursor:
 
 /** The query string as an object, refusing a repeated parameter (which one would win is anyone's guess). */
 function queryOf<S extends z.ZodType>(schema: S, context: RouteContext): z.output<S> {
-  const raw: Record<string, string> = {};
+  // No prototype: `?constructor=1` is a parameter like any other (`key in {}` said it was given twice).
+  const raw: Record<string, string> = Object.create(null);
   for (const [key, value] of context.query) {
     if (key in raw) {
       throw new HttpProblem('VALIDATION_FAILED', `Invalid query: ${key}: is given twice`, {
-        errors: [{ pointer: `/${key}`, path: [key], message: 'is given twice' }],
+        errors: [fieldError({ path: [key], message: 'is given twice' })],
       });
     }
     raw[key] = value;
   }
   return parseInput(schema, raw, 'query');
+}
+
+/** The desk names the search text `text` when it refuses it ("must contain a word"); the client sent it as `q`. */
+function searchTextAsQ(error: unknown): unknown {
+  if (!isTicketkitError(error, 'VALIDATION_FAILED')) return error;
+  return validationError(
+    error.issues.map((issue) => (issue.path[0] === 'text' ? { ...issue, path: ['q', ...issue.path.slice(1)] } : issue)),
+    'query',
+  );
 }
 
 function actorOf(context: RouteContext) {
@@ -98,10 +110,12 @@ export const listRoutes: RouteSpec[] = [
     responses: { 200: { description: 'One page of matches.', schema: page(ticketSchema) } },
     async handle(context) {
       const { q, limit, cursor } = queryOf(searchQuery, context);
-      return json(
-        200,
-        await context.desk.tickets.search(q, { actor: actorOf(context), limit, ...(cursor ? { cursor } : {}) }),
-      );
+      const result = await context.desk.tickets
+        .search(q, { actor: actorOf(context), limit, ...(cursor ? { cursor } : {}) })
+        .catch((error: unknown) => {
+          throw searchTextAsQ(error);
+        });
+      return json(200, result);
     },
   },
   {

@@ -41,13 +41,14 @@ function actorOf(context: RouteContext): Actor {
 function expectedVersion(request: Request): number | undefined {
   const header = request.headers.get('if-match');
   if (header === null) return undefined;
-  const match = IF_MATCH.exec(header.trim());
-  if (!match) {
+  const version = Number(IF_MATCH.exec(header.trim())?.[1]);
+  // Versions start at 1: `"0"` is no ETag the API ever sent (and the desk would name it `options.expectedVersion`).
+  if (!(version >= 1)) {
     throw new HttpProblem('VALIDATION_FAILED', 'If-Match: must be the ticket’s ETag, e.g. "7"', {
       errors: [{ pointer: '', path: ['If-Match'], message: 'must be the ticket’s ETag, e.g. "7"' }],
     });
   }
-  return Number(match[1]);
+  return version;
 }
 
 type CommandName =
