@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { format } from './lib/stats.js';
-import type { Metric } from './suites/metric.js';
+import { goalText, type Metric, meetsGoal } from './suites/metric.js';
 
 const file = process.argv[2] ?? 'bench/results/latest.json';
 const result = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -20,9 +20,9 @@ console.log(`Command: \`${result.command}\` — ${result.date.slice(0, 10)}, Nod
 console.log('| figure | result | goal | how it was measured |');
 console.log('|---|---|---|---|');
 for (const metric of result.metrics) {
-  const verdict = metric.value <= metric.goal ? '' : ' **(missed)**';
+  const verdict = meetsGoal(metric) ? '' : ' **(missed)**';
   console.log(
-    `| ${metric.name} | ${format(metric.value)} ${metric.unit}${verdict} | ≤ ${metric.goal} | ${metric.detail} |`,
+    `| ${metric.name} | ${format(metric.value)} ${metric.unit}${verdict} | ${goalText(metric)} | ${metric.detail} |`,
   );
 }
 console.log(

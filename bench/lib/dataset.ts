@@ -1,6 +1,7 @@
 import { type SqliteStorage, sqliteStorage } from '@ticketkit/adapter-sqlite';
 import {
   type Actor,
+  type Clock,
   createHelpDesk,
   defaultSlaPolicy,
   type HelpDesk,
@@ -53,7 +54,7 @@ export function random(seed = 42) {
 }
 
 /** A desk on a SQLite file with the benchmark's directory: 10 departments of 5 agents, an admin, SEV C for every ticket. */
-export async function benchDesk(filename: string, clock: ManualClock, notifiers: Notifier[] = []) {
+export async function benchDesk(filename: string, clock: Clock, notifiers: Notifier[] = []) {
   // A desk of a million tickets is several GB: give SQLite room to keep its hot indexes in memory.
   const storage = sqliteStorage({ filename, cacheSize: 1_048_576, mmapSize: 17_179_869_184 });
   // Ten random digits: room for a million tickets with rare collisions (six would be full).
