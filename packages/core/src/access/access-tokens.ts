@@ -101,15 +101,16 @@ export function createAccessTokens(desk: DeskContext): AccessTokensApi {
         options.expiresIn === null
           ? null
           : new Date(now.getTime() + (parseDuration(options.expiresIn) ?? 0)).toISOString();
+      const hash = await hashAccessToken(token);
       await desk.storage.putAccessToken({
-        hash: await hashAccessToken(token),
+        hash,
         ticketId: ticket.id,
         createdAt: now.toISOString(),
         expiresAt,
         revokedAt: null,
       });
       // Issued again (a retried request with a derived token): the first issue's expiry is the one that counts.
-      const stored = await desk.storage.getAccessToken(await hashAccessToken(token));
+      const stored = await desk.storage.getAccessToken(hash);
       if (stored && stored.ticketId !== ticket.id) {
         throw new TicketkitError('CONFLICT', 'That token is already issued for another ticket: derive a new one', {
           target: 'record',
