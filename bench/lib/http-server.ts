@@ -54,7 +54,7 @@ server.listen(0, '127.0.0.1', 1_024, () => send({ type: 'listening', port: (serv
 
 /**
  * What `POST /tickets` asks of the desk, called directly by `concurrency`
- * loops for `seconds`: open a ticket (with an idempotency key), issue its token.
+ * loops for `seconds`: open a ticket (with an idempotency key) and its token, in one commit.
  */
 async function directIntake(seconds: number, concurrency: number) {
   const rng = random(13);
@@ -66,7 +66,7 @@ async function directIntake(seconds: number, concurrency: number) {
     while (process.hrtime.bigint() < until) {
       const index = tickets++;
       const email = `direct-${run}-${index}@example.com`;
-      const ticket = await desk.tickets.open(
+      await desk.tickets.openWithAccessToken(
         {
           requester: { email, name: `Direct ${index}` },
           subject: rng.words(3),
@@ -74,9 +74,8 @@ async function directIntake(seconds: number, concurrency: number) {
           departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
           idempotencyKey: `direct-${run}-${index}`,
         },
-        { actor: { type: 'customer', email } },
+        { actor: { type: 'customer', email }, accessToken: { expiresIn: '90d' } },
       );
-      await desk.accessTokens.issue(ticket.id, { actor: { type: 'system' }, expiresIn: '90d' });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));

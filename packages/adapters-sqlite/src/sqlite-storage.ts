@@ -306,6 +306,18 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   let commits = 0;
   let nextOptimize = OPTIMIZE_FIRST;
 
+  function insertAccessToken(record: AccessTokenRecord) {
+    // The same hash again is the same token issued twice: nothing to change.
+    sql(`INSERT INTO access_tokens (hash, ticket_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (hash) DO NOTHING`).run(
+      record.hash,
+      record.ticketId,
+      ms(record.createdAt),
+      record.expiresAt === null ? null : ms(record.expiresAt),
+      record.revokedAt === null ? null : ms(record.revokedAt),
+    );
+  }
+
   const writeChangeSet = db.transaction((changes: ChangeSet) => {
     const { ticket } = changes.ticket;
     let seq: number;
@@ -409,6 +421,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         if (written.changes !== 1) throw conflictError('idempotency', 'That idempotency key was used already');
       }
     }
+    for (const record of changes.accessTokens ?? []) insertAccessToken(record);
   });
 
   // One UPDATE per set of changed columns, compiled once: a reply changes none of them.
@@ -867,15 +880,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async putAccessToken(record: AccessTokenRecord) {
-      // The same hash again is the same token issued twice: nothing to change.
-      sql(`INSERT INTO access_tokens (hash, ticket_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (hash) DO NOTHING`).run(
-        record.hash,
-        record.ticketId,
-        ms(record.createdAt),
-        record.expiresAt === null ? null : ms(record.expiresAt),
-        record.revokedAt === null ? null : ms(record.revokedAt),
-      );
+      insertAccessToken(record);
     },
 
     async getAccessToken(hash: string) {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { hashAccessToken, isTicketkitError, type TicketkitError } from '../src/index.js';
+import { hashAccessToken, isTicketkitError, memoryStorage, type TicketkitError } from '../src/index.js';
 import { actors, createTestDesk } from './support/test-desk.js';
 
 /**
@@ -100,4 +100,87 @@ test('idempotency keys are remembered for intake.idempotencyKeyTtl, then open a 
   expect(later.id).not.toBe(first.id);
   expect(storage.state.idempotency.size).toBe(1);
   expect((await desk.tickets.open({ ...input, body: 'Something else' }, { actor: actors.ken })).id).toBe(later.id);
+});
+
+test('openWithAccessToken opens the ticket and issues its token in one commit; a retry gets the same pair', async () => {
+  const { desk, clock, storage } = await createTestDesk();
+  const input = { subject: 'Card blocked', body: 'It does not work.', departmentId: 'help', idempotencyKey: 'req-7' };
+  const derive = (ticketId: string) => `intake-${ticketId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const first = await desk.tickets.openWithAccessToken(input, { actor: actors.ken, accessToken: { derive } });
+  expect(first.accessToken).toEqual({
+    token: derive(first.ticket.id),
+    ticketId: first.ticket.id,
+    expiresAt: '2026-05-31T09:00:00.000Z', // 90 days from the opening
+  });
+  expect((await desk.accessTokens.verify(first.accessToken.token))?.ticket.id).toBe(first.ticket.id);
+  // A retry later returns the same ticket and the same token with its first expiry; nothing new is stored.
+  clock.advance('2h');
+  const retry = await desk.tickets.openWithAccessToken(input, {
+    actor: actors.ken,
+    accessToken: { derive, expiresIn: '1d' },
+  });
+  expect(retry).toEqual(first);
+  expect(storage.state.tickets.size).toBe(1);
+  expect(storage.state.accessTokens.size).toBe(1);
+
+  // Without derive: 256 random bits, expiring as asked.
+  const random = await desk.tickets.openWithAccessToken(
+    { subject: 'Second', body: 'Another one.', departmentId: 'help' },
+    { actor: actors.ken, accessToken: { expiresIn: '1h' } },
+  );
+  expect(random.accessToken.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(random.accessToken.expiresAt).toBe('2026-03-02T12:00:00.000Z');
+  clock.advance('1h');
+  expect(await desk.accessTokens.verify(random.accessToken.token), 'expired after 1h').toBeNull();
+});
+
+test('openWithAccessToken refuses a bad token or option by name and writes nothing', async () => {
+  const { desk, storage } = await createTestDesk();
+  const input = { subject: 'Card blocked', body: 'It does not work.', departmentId: 'help', idempotencyKey: 'req-8' };
+  const before = storage.state.tickets.size;
+  for (const [accessToken, path] of [
+    [{ derive: () => 'too-short' }, ['options', 'accessToken', 'derive']],
+    [{ derive: async () => 'white space is not base64url at all' }, ['options', 'accessToken', 'derive']],
+    [{ derive: 'not a function' }, ['options', 'accessToken', 'derive']],
+    [{ expiresIn: 'forever' }, ['options', 'accessToken', 'expiresIn']],
+    [{ ttl: '1d' }, ['options', 'accessToken', 'ttl']],
+  ] as const) {
+    const error = await desk.tickets
+      .openWithAccessToken(input, { actor: actors.ken, accessToken: accessToken as never })
+      .catch((caught: unknown) => caught);
+    expect(isTicketkitError(error, 'VALIDATION_FAILED'), JSON.stringify(accessToken)).toBe(true);
+    expect((error as TicketkitError).issues[0]?.path).toEqual(path);
+  }
+  // A derive that throws fails the request with its own error, before anything is written.
+  const broken = new Error('the secret store is down');
+  const thrown = await desk.tickets
+    .openWithAccessToken(input, {
+      actor: actors.ken,
+      accessToken: {
+        derive: () => {
+          throw broken;
+        },
+      },
+    })
+    .catch((caught: unknown) => caught);
+  expect(thrown).toBe(broken);
+  expect(storage.state.tickets.size).toBe(before);
+  expect(storage.state.idempotency.size).toBe(0);
+  expect(storage.state.accessTokens.size).toBe(0);
+});
+
+test('on storage without access tokens, openWithAccessToken is refused and opens nothing', async () => {
+  const base = memoryStorage();
+  const { putAccessToken, getAccessToken, revokeAccessTokens, ...withoutTokens } = base;
+  void [putAccessToken, getAccessToken, revokeAccessTokens];
+  const { desk } = await createTestDesk({ storage: { ...withoutTokens, id: 'tokenless' } });
+  const error = await desk.tickets
+    .openWithAccessToken(
+      { subject: 'Card blocked', body: 'It does not work.', departmentId: 'help' },
+      { actor: actors.ken },
+    )
+    .catch((caught: unknown) => caught);
+  expect(isTicketkitError(error, 'STORAGE_FAILED')).toBe(true);
+  expect(String((error as TicketkitError).cause)).toContain('access-token');
+  expect(base.state.tickets.size).toBe(0);
 });

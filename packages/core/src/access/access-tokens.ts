@@ -1,10 +1,13 @@
 import * as z from 'zod';
 import type { DeskContext } from '../desk/desk-context.js';
-import { TicketkitError } from '../errors/ticketkit-error.js';
+import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
+import { sha256Hex } from '../internal/digest.js';
+import { randomBytes } from '../internal/ids.js';
 import { actorSchema } from '../schemas/actor.js';
 import { parseInput } from '../schemas/parse.js';
 import { durationSchema, ticketRefSchema } from '../schemas/primitives.js';
 import type { Ticket } from '../schemas/ticket.js';
+import type { AccessTokenRecord } from '../storage/storage-adapter.js';
 import { resolveActor } from '../tickets/access.js';
 import { loadForActor } from '../tickets/run-command.js';
 import type { Duration } from '../time/duration.js';
@@ -63,11 +66,12 @@ export interface AccessTokensApi {
 
 // base64url, 22 characters or more: at least 128 bits.
 const TOKEN = /^[A-Za-z0-9_-]{22,256}$/;
+const TOKEN_MESSAGE = 'must be base64url of at least 22 characters (128 bits)';
 
 const issueSchema = z.strictObject({
   actor: actorSchema,
   expiresIn: durationSchema.nullable().default('90d'),
-  token: z.string().regex(TOKEN, { message: 'must be base64url of at least 22 characters (128 bits)' }).optional(),
+  token: z.string().regex(TOKEN, { message: TOKEN_MESSAGE }).optional(),
 });
 const revokeSchema = z.strictObject({ actor: actorSchema });
 
@@ -78,9 +82,53 @@ function base64url(bytes: Uint8Array): string {
 }
 
 /** SHA-256 of a token, lower-case hex: what storage keeps. */
-export async function hashAccessToken(token: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+export function hashAccessToken(token: string): Promise<string> {
+  return sha256Hex(token);
+}
+
+/** A token ready to store: the token itself (shown once) and its record (only the hash). */
+export interface DraftAccessToken {
+  token: string;
+  record: AccessTokenRecord;
+}
+
+/**
+ * Drafts a token for a ticket: `token` when given (checked: base64url, at
+ * least 128 bits — `field` names it in the error), else 256 random bits;
+ * expiring `expiresIn` after `now`.
+ */
+export async function draftAccessToken(
+  ticketId: string,
+  token: string | undefined,
+  expiresIn: Duration | null,
+  now: Date,
+  field: readonly (string | number)[] = ['options', 'token'],
+): Promise<DraftAccessToken> {
+  if (token !== undefined && (typeof token !== 'string' || !TOKEN.test(token))) {
+    throw validationError([{ path: [...field], message: TOKEN_MESSAGE }], 'access token');
+  }
+  const value = token ?? base64url(randomBytes(32));
+  const expiresAt = expiresIn === null ? null : new Date(now.getTime() + (parseDuration(expiresIn) ?? 0)).toISOString();
+  return {
+    token: value,
+    record: { hash: await hashAccessToken(value), ticketId, createdAt: now.toISOString(), expiresAt, revokedAt: null },
+  };
+}
+
+/**
+ * Stores a drafted token unless it is stored already (a retried request with a
+ * derived token), and answers with the expiry that counts: the first issue's.
+ */
+export async function storeAccessToken(desk: DeskContext, draft: DraftAccessToken): Promise<IssuedAccessToken> {
+  const { token, record } = draft;
+  await desk.storage.putAccessToken(record);
+  const stored = await desk.storage.getAccessToken(record.hash);
+  if (stored && stored.ticketId !== record.ticketId) {
+    throw new TicketkitError('CONFLICT', 'That token is already issued for another ticket: derive a new one', {
+      target: 'record',
+    });
+  }
+  return { token, ticketId: record.ticketId, expiresAt: stored ? stored.expiresAt : record.expiresAt };
 }
 
 /** Creates `desk.accessTokens`. */
@@ -95,28 +143,10 @@ export function createAccessTokens(desk: DeskContext): AccessTokensApi {
     async issue(ref, rawOptions) {
       const options = parseInput(issueSchema, rawOptions, 'accessTokens.issue options', ['options']);
       const ticket = await ticketFor(ref, options.actor);
-      const token = options.token ?? base64url(globalThis.crypto.getRandomValues(new Uint8Array(32)));
-      const now = desk.clock.now();
-      const expiresAt =
-        options.expiresIn === null
-          ? null
-          : new Date(now.getTime() + (parseDuration(options.expiresIn) ?? 0)).toISOString();
-      const hash = await hashAccessToken(token);
-      await desk.storage.putAccessToken({
-        hash,
-        ticketId: ticket.id,
-        createdAt: now.toISOString(),
-        expiresAt,
-        revokedAt: null,
-      });
-      // Issued again (a retried request with a derived token): the first issue's expiry is the one that counts.
-      const stored = await desk.storage.getAccessToken(hash);
-      if (stored && stored.ticketId !== ticket.id) {
-        throw new TicketkitError('CONFLICT', 'That token is already issued for another ticket: derive a new one', {
-          target: 'record',
-        });
-      }
-      return { token, ticketId: ticket.id, expiresAt: stored ? stored.expiresAt : expiresAt };
+      return storeAccessToken(
+        desk,
+        await draftAccessToken(ticket.id, options.token, options.expiresIn, desk.clock.now()),
+      );
     },
 
     async verify(token) {

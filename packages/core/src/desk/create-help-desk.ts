@@ -14,7 +14,7 @@ import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
 import { assertStorageAdapter, createStorageGateway, missingDeliveryMethods } from '../storage/storage-gateway.js';
 import { createCannedResponsesApi } from '../tickets/canned-responses.js';
-import { openTicket } from '../tickets/open-ticket.js';
+import { openTicket, openWithAccessToken } from '../tickets/open-ticket.js';
 import { runCommand } from '../tickets/run-command.js';
 import { TICKET_COMMANDS } from '../tickets/ticket-commands.js';
 import { createTicketNumberer } from '../tickets/ticket-numbers.js';
@@ -154,7 +154,8 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
       runCommand(desk, TICKET_COMMANDS[name] as never, ref, input, commandOptions);
 
   const tickets: TicketsApi = {
-    open: (input, openOptions) => openTicket(desk, input, openOptions),
+    open: async (input, openOptions) => (await openTicket(desk, input, openOptions)).ticket,
+    openWithAccessToken: (input, openOptions) => openWithAccessToken(desk, input, openOptions),
     assign: command('assign'),
     unassign: command('unassign'),
     transfer: command('transfer'),

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { AccessTokensApi } from '../access/access-tokens.js';
+import type { AccessTokensApi, IssuedAccessToken } from '../access/access-tokens.js';
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DeliveriesApi } from '../notify/delivery-log.js';
@@ -36,11 +36,30 @@ import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
 import type { CannedResponsesApi } from '../tickets/canned-responses.js';
+import type { Duration } from '../time/duration.js';
 
 /** Options of `desk.tickets.open`: who opens the ticket. */
 export interface OpenOptions {
   /** A customer opening their own ticket, an agent opening one for a customer, or the system (email intake). */
   actor: CommandOptions['actor'];
+}
+
+/** Options of `desk.tickets.openWithAccessToken`. */
+export interface OpenWithAccessTokenOptions extends OpenOptions {
+  accessToken?: {
+    /**
+     * Makes the token from the new ticket's id, e.g. an HMAC of it under your
+     * secret, so that every retry of one request gets the same token:
+     * base64url, at least 22 characters (128 bits). Without it the desk draws
+     * 256 random bits (and a retry gets a new token).
+     */
+    derive?: (ticketId: string) => string | Promise<string>;
+    /**
+     * How long the token works; `null` for as long as it is not revoked.
+     * @default '90d'
+     */
+    expiresIn?: Duration | null;
+  };
 }
 
 /**
@@ -51,6 +70,17 @@ export interface OpenOptions {
 export interface TicketsApi<TFields = Record<string, unknown>> {
   /** Opens a ticket: number, first message, `open` state. Retries with the same `idempotencyKey` return the same ticket. */
   open(input: OpenTicketInput, options: OpenOptions): Promise<Ticket<TFields>>;
+  /**
+   * Opens a ticket and issues the customer's access token in the same commit
+   * (what a public intake form answers with): either both are stored or
+   * neither. A retry with the same `idempotencyKey` returns the same ticket
+   * and — when `accessToken.derive` makes the token from the ticket id — the
+   * same token.
+   */
+  openWithAccessToken(
+    input: OpenTicketInput,
+    options: OpenWithAccessTokenOptions,
+  ): Promise<{ ticket: Ticket<TFields>; accessToken: IssuedAccessToken }>;
   /** Gives the ticket to an agent and/or a team. */
   assign(ref: string, input: AssignInput, options: CommandOptions): Promise<Ticket<TFields>>;
   /** Takes the ticket from its agent and team. */

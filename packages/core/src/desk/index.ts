@@ -1,6 +1,13 @@
 export type { CannedResponsesApi, RenderCannedResponseOptions } from '../tickets/canned-responses.js';
 export { createHelpDesk } from './create-help-desk.js';
-export type { DirectoryApi, HelpDesk, OpenOptions, QueuesApi, TicketsApi } from './help-desk.js';
+export type {
+  DirectoryApi,
+  HelpDesk,
+  OpenOptions,
+  OpenWithAccessTokenOptions,
+  QueuesApi,
+  TicketsApi,
+} from './help-desk.js';
 export type {
   CustomStatus,
   DeliveryOptions,

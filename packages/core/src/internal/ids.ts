@@ -1,3 +1,5 @@
+import { sha256Hex } from './digest.js';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 let lastMs = 0;
@@ -67,10 +69,8 @@ function canonical(value: unknown): unknown {
 }
 
 /** A SHA-256 hex digest of a value's canonical JSON (keys sorted), to recognise a repeated request. */
-export async function fingerprint(value: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(canonical(value)));
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+export function fingerprint(value: unknown): Promise<string> {
+  return sha256Hex(JSON.stringify(canonical(value)));
 }
 
 /** Waits `ms` milliseconds. */

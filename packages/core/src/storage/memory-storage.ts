@@ -166,6 +166,9 @@ export function memoryStorage(): MemoryStorage {
         const record = copy(changes.idempotency);
         state.idempotency.set(idempotencyKey(record.scope, record.key), record);
       }
+      for (const record of changes.accessTokens ?? []) {
+        if (!state.accessTokens.has(record.hash)) state.accessTokens.set(record.hash, copy(record));
+      }
     },
 
     async getTicket(lookup: TicketLookup) {

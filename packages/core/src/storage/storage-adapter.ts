@@ -212,6 +212,12 @@ export interface ChangeSet {
    * with `CONFLICT`.
    */
   replaceIdempotencyBefore?: string;
+  /**
+   * Customer access tokens to store with the change: a ticket opened with
+   * its token (`desk.tickets.openWithAccessToken`) is one commit. Written as
+   * `putAccessToken` writes them; adapters without access tokens never get any.
+   */
+  accessTokens?: readonly AccessTokenRecord[];
 }
 
 /**

@@ -124,7 +124,11 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
     hasDeliveries: missingDeliveryMethods(adapter).length === 0,
     init: adapter.init && (() => run('init', () => adapter.init?.() ?? Promise.resolve())),
     close: adapter.close && (() => run('close', () => adapter.close?.() ?? Promise.resolve())),
-    commit: (changes) => run('commit', () => adapter.commit(changes)),
+    commit: (changes) =>
+      run('commit', () => {
+        if (changes.accessTokens?.length) need(adapter.putAccessToken, tokens);
+        return adapter.commit(changes);
+      }),
     getTicket: (lookup) => run('getTicket', () => adapter.getTicket(lookup)),
     listTickets: (query) => run('listTickets', () => adapter.listTickets(query)),
     countTickets: (filters) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AccessTokenRecord, StorageAdapter } from '../storage/storage-adapter.js';
 import { ACCESS_TOKEN_STORAGE_METHODS } from '../storage/storage-adapter.js';
 import type { Case, StorageBackdoor } from './conformance-support.js';
-import { insert } from './conformance-support.js';
+import { expectConflict, insert } from './conformance-support.js';
 import { makeTicket } from './fixtures.js';
 
 /**
@@ -49,6 +49,41 @@ export const accessTokenCases: Record<string, Case> = {
     await storage.putAccessToken(forever);
     assert.deepEqual(await storage.getAccessToken(forever.hash), forever);
     assert.equal(await storage.getAccessToken(hash(3)), null);
+  },
+
+  async 'access tokens: a change set stores its tokens with the ticket, and a refused one stores none'({
+    adapter,
+    backdoor,
+  }) {
+    tokenMethods(adapter);
+    const ticket = makeTicket();
+    const token = (n: number, ticketId: string): AccessTokenRecord => ({
+      hash: hash(n),
+      ticketId,
+      createdAt: at(0),
+      expiresAt: at(30),
+      revokedAt: null,
+    });
+    await adapter.commit({
+      ticket: { kind: 'insert', ticket },
+      thread: [],
+      audit: [],
+      accessTokens: [token(30, ticket.id)],
+    });
+    assert.deepEqual(await stored(backdoor, hash(30)), token(30, ticket.id));
+    // The same number again: the whole change set is refused, its token with it.
+    const taken = makeTicket({ number: ticket.number });
+    await assert.rejects(
+      adapter.commit({
+        ticket: { kind: 'insert', ticket: taken },
+        thread: [],
+        audit: [],
+        accessTokens: [token(31, taken.id)],
+      }),
+      (error) => expectConflict(error, 'number'),
+    );
+    assert.equal(await stored(backdoor, hash(31)), null);
+    assert.equal(await backdoor.ticket(taken.id), null);
   },
 
   async 'access tokens: revoking marks every unrevoked token of the ticket, and only those'({ adapter, backdoor }) {

@@ -1,3 +1,5 @@
+import * as z from 'zod';
+import { draftAccessToken, type IssuedAccessToken, storeAccessToken } from '../access/access-tokens.js';
 import type { DeskContext } from '../desk/desk-context.js';
 import { isTicketkitError, TicketkitError, validationError } from '../errors/ticketkit-error.js';
 import { fingerprint, newId } from '../internal/ids.js';
@@ -7,11 +9,13 @@ import type { Actor } from '../schemas/actor.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import { openTicketInputSchema, queryOptionsSchema } from '../schemas/commands.js';
 import { parseInput } from '../schemas/parse.js';
+import { durationSchema } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandInputs } from '../sdk/plugin.js';
 import { defaultPlanFor, scheduleTicket } from '../sla/sla-service.js';
 import type { IdempotencyRecord } from '../storage/storage-adapter.js';
+import type { Duration } from '../time/duration.js';
 import { type ResolvedActor, resolveActor, worksIn } from './access.js';
 import { validateCustomFields } from './custom-fields.js';
 import { requireDepartment } from './references.js';
@@ -57,8 +61,35 @@ async function replayIdempotent(desk: DeskContext, record: IdempotencyRecord, pr
   return ticket;
 }
 
+/** The access token to issue with the ticket (`desk.tickets.openWithAccessToken`). */
+export interface OpenAccessToken {
+  /** Makes the token from the new ticket's id (e.g. an HMAC under your secret); without it, 256 random bits. */
+  derive?: (ticketId: string) => string | Promise<string>;
+  /** How long it works; `null` for as long as it is not revoked. */
+  expiresIn: Duration | null;
+}
+
 interface OpenExtras {
   followUpOf?: Ticket;
+  accessToken?: OpenAccessToken;
+}
+
+/** What opening a ticket gives: the ticket, and its access token when one was asked for. */
+export interface OpenResult {
+  ticket: Ticket;
+  accessToken: IssuedAccessToken | null;
+}
+
+async function drafted(wanted: OpenAccessToken, ticketId: string, at: Date) {
+  const token = wanted.derive ? await wanted.derive(ticketId) : undefined;
+  return draftAccessToken(ticketId, token, wanted.expiresIn, at, ['options', 'accessToken', 'derive']);
+}
+
+/** A retry found the ticket its key opened: the token goes with it (the same one, when derived). */
+async function replayed(desk: DeskContext, ticket: Ticket, extras: OpenExtras): Promise<OpenResult> {
+  if (!extras.accessToken) return { ticket, accessToken: null };
+  const draft = await drafted(extras.accessToken, ticket.id, desk.clock.now());
+  return { ticket, accessToken: await storeAccessToken(desk, draft) };
 }
 
 /**
@@ -71,7 +102,7 @@ export async function openTicket(
   rawInput: unknown,
   rawOptions: unknown,
   extras: OpenExtras = {},
-): Promise<Ticket> {
+): Promise<OpenResult> {
   const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
   let input = parseInput(openTicketInputSchema, rawInput, 'open input');
   const who = await resolveActor(desk.directory, options.actor);
@@ -85,7 +116,9 @@ export async function openTicket(
     const scope = `open:${actorKey(who)}`;
     const print = await fingerprint({ request, requester });
     const known = await desk.storage.getIdempotencyRecord(scope, key);
-    if (known && known.createdAt >= expiredBefore) return replayIdempotent(desk, known, print);
+    if (known && known.createdAt >= expiredBefore) {
+      return replayed(desk, await replayIdempotent(desk, known, print), extras);
+    }
     idempotency = { scope, key, fingerprint: print, ticketId: '', createdAt: '' };
   }
 
@@ -166,6 +199,9 @@ export async function openTicket(
     Object.assign(draft, (await scheduleTicket(desk, draft, [audit], new Date(at))).fields);
   }
 
+  // Drafted before the commit, so a bad derived token refuses the request with nothing written.
+  const token = extras.accessToken && (await drafted(extras.accessToken, id, new Date(at)));
+
   for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
     const ticket: Ticket = { ...draft, number: await desk.numbers.next() };
     const outbox = planNotifications(desk, {
@@ -184,20 +220,24 @@ export async function openTicket(
         audit: [audit],
         outbox,
         ...(idempotency ? { idempotency, replaceIdempotencyBefore: expiredBefore } : {}),
+        ...(token ? { accessTokens: [token.record] } : {}),
       });
     } catch (error) {
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'number') continue;
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'idempotency' && idempotency) {
         // A parallel retry with the same key won the race: answer with its ticket.
         const winner = await desk.storage.getIdempotencyRecord(idempotency.scope, idempotency.key);
-        if (winner) return replayIdempotent(desk, winner, idempotency.fingerprint);
+        if (winner) return replayed(desk, await replayIdempotent(desk, winner, idempotency.fingerprint), extras);
       }
       throw error;
     }
     desk.outbox.afterCommit(outbox);
     desk.bus.emit('ticket.created', { ticket, actor: who.author, at, entry });
     await desk.hooks.runAfter({ command: 'open', actor: options.actor, input, ticket });
-    return ticket;
+    return {
+      ticket,
+      accessToken: token ? { token: token.token, ticketId: id, expiresAt: token.record.expiresAt } : null,
+    };
   }
   throw new TicketkitError(
     'CONFLICT',
@@ -206,9 +246,37 @@ export async function openTicket(
   );
 }
 
+const openWithAccessTokenOptionsSchema = queryOptionsSchema.extend({
+  accessToken: z
+    .strictObject({
+      derive: z
+        .custom<(ticketId: string) => string | Promise<string>>((value) => typeof value === 'function', {
+          message: 'must be a function of the ticket id',
+        })
+        .optional(),
+      expiresIn: durationSchema.nullable().default('90d'),
+    })
+    .default({ expiresIn: '90d' }),
+});
+
+/**
+ * Opens a ticket and issues its customer access token in the same commit
+ * (`desk.tickets.openWithAccessToken`): either both are stored or neither.
+ */
+export async function openWithAccessToken(
+  desk: DeskContext,
+  rawInput: unknown,
+  rawOptions: unknown,
+): Promise<{ ticket: Ticket; accessToken: IssuedAccessToken }> {
+  const { accessToken, ...options } = parseInput(openWithAccessTokenOptionsSchema, rawOptions, 'options', ['options']);
+  const opened = await openTicket(desk, rawInput, options, { accessToken });
+  if (!opened.accessToken) throw new Error('openTicket issued no access token');
+  return { ticket: opened.ticket, accessToken: opened.accessToken };
+}
+
 /** Opens the ticket that follows up a closed one, when its customer writes after the reopen window. */
-export function openFollowUp(desk: DeskContext, closed: Ticket, body: string, actor: Actor): Promise<Ticket> {
-  return openTicket(
+export async function openFollowUp(desk: DeskContext, closed: Ticket, body: string, actor: Actor): Promise<Ticket> {
+  const opened = await openTicket(
     desk,
     {
       requester: { email: closed.requester.email, ...(closed.requester.name ? { name: closed.requester.name } : {}) },
@@ -223,4 +291,5 @@ export function openFollowUp(desk: DeskContext, closed: Ticket, body: string, ac
     { actor },
     { followUpOf: closed },
   );
+  return opened.ticket;
 }

@@ -117,19 +117,21 @@ export const intakeRoute: RouteSpec = {
       const email = actor.type === 'customer' ? actor.email : String((input.requester as { email?: unknown })?.email);
       await limit(options, 'email', email.toLowerCase(), options.intakePerEmail);
     }
-    const ticket = await desk.tickets.open(input as never, { actor });
-    // Derived from the ticket id: every retry of this request gets this same token.
-    const issued = await desk.accessTokens.issue(ticket.id, {
-      actor: { type: 'system' },
-      token: await intakeToken(options.tokenSecret, ticket.id),
-      expiresIn: options.tokenExpiresIn,
+    // One commit: the ticket and its token. The token is derived from the ticket id, so every retry of this
+    // request (by Idempotency-Key) gets this same token.
+    const { ticket, accessToken } = await desk.tickets.openWithAccessToken(input as never, {
+      actor,
+      accessToken: {
+        derive: (ticketId) => intakeToken(options.tokenSecret, ticketId),
+        expiresIn: options.tokenExpiresIn,
+      },
     });
     return json(
       201,
       {
         ticket: ticketFor(context.identity, ticket),
-        accessToken: issued.token,
-        accessTokenExpiresAt: issued.expiresAt,
+        accessToken: accessToken.token,
+        accessTokenExpiresAt: accessToken.expiresAt,
       },
       { location: `${options.basePath}/tickets/${ticket.number}` },
     );
