@@ -21,7 +21,8 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 /** Starts bench/lib/http-server.ts on the file in a child process; resolves once it listens. */
 async function startServer(filename: string) {
   const child = fork(fileURLToPath(new URL('../lib/http-server.ts', import.meta.url)), [filename], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_SERVER_NODE_OPTIONS: extra Node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=prof`.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends ServerMessage['type']>(type: T) =>

@@ -25,7 +25,10 @@ const ken = { type: 'customer', email: 'ken@example.com' } as const;
 
 beforeAll(async () => {
   storage = sqliteStorage({ database: recording.database });
-  desk = await createHelpDesk({ storage, notifiers: [email] });
+  // Notifications are written in each command's transaction and sent by the scheduler: sent in the background
+  // right after a commit, their statements would interleave with the next command's (its commit waits for the
+  // next turn of the event loop) and take the injected failure in its place.
+  desk = await createHelpDesk({ storage, notifiers: [email], delivery: { sendAfterCommit: false } });
   await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
   await desk.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
   await desk.agents.upsert({ id: 'bob', name: 'Bob', email: 'bob@bank.test', departmentIds: ['help'] });

@@ -1,0 +1,110 @@
+import type { SqliteDatabase } from './sqlite-database.js';
+
+/** How many change sets one transaction holds at most: bounds how long a batch keeps the write lock. */
+export const MAX_GROUP = 256;
+
+interface Waiting<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: the change sets that reach `commit` in one turn of the event
+ * loop are written in one transaction, each in a savepoint of its own.
+ *
+ * Most of a small write's cost in WAL mode is the commit itself — every page
+ * it touched is appended to the WAL (a new ticket touches some thirty: the
+ * row, each queue index, the log, the full-text index), and consecutive
+ * tickets touch mostly the same pages. Under concurrent load, one commit for
+ * many change sets writes those shared pages once.
+ *
+ * Every promise settles only after the transaction is committed, so an
+ * acknowledged change is as durable as before. A change set that fails
+ * (a taken number, a version conflict) rolls back its own savepoint and
+ * rejects alone; one that follows it in the batch sees the state without it,
+ * exactly as if they had been committed one after the other. If the
+ * transaction itself fails (disk full, I/O error), every change set in it
+ * rejects with that error and none is written.
+ *
+ * @param write writes one change set; run inside a transaction it must use a
+ *   savepoint (better-sqlite3's `db.transaction()` functions do).
+ * @param mapError turns a driver error into the one the caller sees.
+ * @param onCommitted is told how many change sets each transaction wrote.
+ */
+export function groupCommit<T>(
+  db: SqliteDatabase,
+  write: (item: T) => void,
+  mapError: (error: unknown) => unknown,
+  onCommitted: (count: number) => void,
+): { commit(item: T): Promise<void>; flush(): void } {
+  let queue: Waiting<T>[] = [];
+  let scheduled = false;
+
+  function flush() {
+    scheduled = false;
+    if (queue.length === 0) return;
+    const batch = queue.slice(0, MAX_GROUP);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) schedule();
+    // Inside a transaction of the host's, each change set becomes a savepoint of it, committed with it.
+    const own = !db.inTransaction;
+    try {
+      if (own) db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(mapError(error));
+      return;
+    }
+    const outcomes: unknown[] = [];
+    for (const waiting of batch) {
+      try {
+        write(waiting.item);
+        outcomes.push(undefined);
+      } catch (error) {
+        outcomes.push(mapError(error));
+        // SQLite rolls the whole transaction back on some errors (disk full, I/O): what was written is gone.
+        if (own && !db.inTransaction) return failAll(batch, error);
+      }
+    }
+    if (own) {
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        return failAll(batch, error);
+      }
+    }
+    onCommitted(outcomes.filter((outcome) => outcome === undefined).length);
+    for (const [index, waiting] of batch.entries()) {
+      const outcome = outcomes[index];
+      if (outcome === undefined) waiting.resolve();
+      else waiting.reject(outcome);
+    }
+  }
+
+  /** The transaction is lost: every change set in it fails, those written before the failure too. */
+  function failAll(batch: Waiting<T>[], error: unknown) {
+    const mapped = mapError(error);
+    for (const waiting of batch) waiting.reject(mapped);
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    // setImmediate runs after the poll phase: every request whose I/O arrived in this turn has had its chance
+    // to reach commit, however many awaits it took to get there.
+    setImmediate(flush);
+  }
+
+  return {
+    commit: (item) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        schedule();
+      }),
+    /** Writes everything waiting now (before the connection closes). */
+    flush() {
+      while (queue.length > 0) flush();
+    },
+  };
+}
