@@ -31,30 +31,70 @@ interface Waiting<T> {
  *   savepoint (better-sqlite3's `db.transaction()` functions do).
  * @param mapError turns a driver error into the one the caller sees.
  * @param onCommitted is told how many change sets each transaction wrote.
+ * @param busyTimeoutMs how long a batch waits for the write lock before it fails.
  */
 export function groupCommit<T>(
   db: SqliteDatabase,
   write: (item: T) => void,
   mapError: (error: unknown) => unknown,
   onCommitted: (count: number) => void,
+  busyTimeoutMs: number,
 ): { commit(item: T): Promise<void>; flush(): void } {
-  let queue: Waiting<T>[] = [];
+  const queue: Waiting<T>[] = [];
   let scheduled = false;
+
+  // When the write lock is taken (the background worker indexing, another process), the batch waits on a timer
+  // rather than in SQLite's busy handler, which would sleep on the event loop: requests keep being read meanwhile.
+  let waitingSince: number | undefined;
+
+  function begin(): 'begun' | 'busy' {
+    db.pragma('busy_timeout = 0');
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return 'begun';
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return 'busy';
+      throw error;
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  }
 
   function flush() {
     scheduled = false;
     if (queue.length === 0) return;
-    const batch = queue.slice(0, MAX_GROUP);
-    queue = queue.slice(batch.length);
-    if (queue.length > 0) schedule();
     // Inside a transaction of the host's, each change set becomes a savepoint of it, committed with it.
     const own = !db.inTransaction;
-    try {
-      if (own) db.exec('BEGIN IMMEDIATE');
-    } catch (error) {
-      for (const waiting of batch) waiting.reject(mapError(error));
-      return;
+    if (own) {
+      let state: 'begun' | 'busy';
+      try {
+        state = begin();
+      } catch (error) {
+        failAll(queue.splice(0, MAX_GROUP), error);
+        if (queue.length > 0) schedule();
+        return;
+      }
+      if (state === 'busy') {
+        const now = Date.now();
+        waitingSince ??= now;
+        if (now - waitingSince < busyTimeoutMs) {
+          scheduled = true;
+          setTimeout(flush, 1);
+          return;
+        }
+        waitingSince = undefined;
+        failAll(queue.splice(0, MAX_GROUP), new Error(`database is locked: no write lock within ${busyTimeoutMs} ms`));
+        if (queue.length > 0) schedule();
+        return;
+      }
+      waitingSince = undefined;
     }
+    if (queue.length > MAX_GROUP) schedule();
+    writeBatch(queue.splice(0, MAX_GROUP), own);
+  }
+
+  /** Writes a batch in the transaction just begun (`own`), or in the host's; settles every promise. */
+  function writeBatch(batch: Waiting<T>[], own: boolean) {
     const outcomes: unknown[] = [];
     for (const waiting of batch) {
       try {
@@ -102,9 +142,19 @@ export function groupCommit<T>(
         queue.push({ item, resolve, reject });
         schedule();
       }),
-    /** Writes everything waiting now (before the connection closes). */
+    /** Writes everything waiting now (before the connection closes), waiting for the lock in SQLite's busy handler. */
     flush() {
-      while (queue.length > 0) flush();
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_GROUP);
+        const own = !db.inTransaction;
+        try {
+          if (own) db.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          failAll(batch, error);
+          continue;
+        }
+        writeBatch(batch, own);
+      }
     },
   };
 }

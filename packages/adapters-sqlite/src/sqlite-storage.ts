@@ -30,11 +30,12 @@ import {
   type TicketSearchQuery,
 } from '@ticketkit/core';
 import Database from 'better-sqlite3';
-import { type BackgroundCheckpointer, startBackgroundCheckpoint } from './background-checkpoint.js';
+import { type BackgroundWorker, startBackgroundWorker } from './background-worker.js';
 import { groupCommit } from './group-commit.js';
 import { DELIVERY_DUE } from './migrations/002-outbox-deliveries.js';
 import { migrate } from './migrations/migrate.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
+import { indexPendingStep, searchIsBehind } from './search-index.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
 /** Options of {@link sqliteStorage}. Pass `filename` or `database`. */
@@ -86,13 +87,16 @@ export interface SqliteStorageOptions {
    */
   groupCommit?: boolean;
   /**
-   * Who copies the write-ahead log into the database file. `'background'`: a
-   * worker thread with its own connection, every 100 ms, so that no request
-   * waits for the copy and its fsync. `'inline'`: SQLite's default, inside
-   * the commit that crosses 1,000 WAL pages.
-   * @default 'background' for a file the adapter opens; 'inline' for your own `database`
+   * Runs a worker thread with a connection of its own that copies the
+   * write-ahead log into the database file (SQLite's checkpoint, with its
+   * fsync) and adds new thread entries to the full-text index, so that no
+   * request waits for either. A search first indexes whatever the worker has
+   * not yet, so it always finds every committed entry. `false`: the commit
+   * that crosses 1,000 WAL pages checkpoints, and each change set indexes its
+   * own entries.
+   * @default true for a file the adapter opens; false for your own `database`
    */
-  checkpoint?: 'background' | 'inline';
+  background?: boolean;
 }
 
 /** The SQLite adapter: a `StorageAdapter`, plus maintenance for the host. */
@@ -301,12 +305,12 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       issues: [{ path: ['groupCommit'], message: 'must be true or false' }],
     });
   }
-  const checkpointMode = options.checkpoint ?? (options.filename === undefined ? 'inline' : 'background');
-  if (checkpointMode !== 'background' && checkpointMode !== 'inline') {
-    throw new TicketkitError('VALIDATION_FAILED', "sqliteStorage: checkpoint must be 'background' or 'inline'", {
-      issues: [{ path: ['checkpoint'], message: "must be 'background' or 'inline'" }],
+  if (options.background !== undefined && typeof options.background !== 'boolean') {
+    throw new TicketkitError('VALIDATION_FAILED', 'sqliteStorage: background must be true or false', {
+      issues: [{ path: ['background'], message: 'must be true or false' }],
     });
   }
+  const wantsBackground = options.background ?? options.filename !== undefined;
   const searchWindow = Math.max(1, Math.trunc(options.searchWindow ?? 500));
   const owned = options.database === undefined;
   const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
@@ -452,6 +456,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       }
     }
     for (const record of changes.accessTokens ?? []) insertAccessToken(record);
+    if (!searchInBackground) indexPendingStep(sql, Number.MAX_SAFE_INTEGER);
   });
 
   // Keep the planner's statistics current as the desk grows — after 100, 1,000 and 10,000 commits,
@@ -465,8 +470,13 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     }
   }
   const groupCommits = options.groupCommit ?? true;
-  const group = groupCommit(db, writeChangeSet, toConflict, committed);
-  let checkpointer: BackgroundCheckpointer | undefined;
+  const group = groupCommit(db, writeChangeSet, toConflict, committed, busyTimeout);
+  let worker: BackgroundWorker | undefined;
+  // Whether the worker keeps the full-text index up to date; otherwise every change set indexes its entries.
+  let searchInBackground = false;
+  const catchUpSearch = db.transaction(() => {
+    while (indexPendingStep(sql));
+  });
 
   // One UPDATE per set of changed columns, compiled once: a reply changes none of them.
   const updates = new Map<string, SqliteStatement>();
@@ -655,25 +665,27 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         migrate(db);
         migrated = true;
       }
-      if (checkpointMode === 'background' && !checkpointer && db.name !== ':memory:' && db.name !== '') {
-        checkpointer = startBackgroundCheckpoint(
+      if (wantsBackground && !worker && db.name !== ':memory:' && db.name !== '') {
+        worker = startBackgroundWorker(
           db,
           { synchronous, busyTimeout, intervalMs: 100, inlineAbovePages: 8_192 },
-          (message) =>
+          (message) => {
+            searchInBackground = false;
             process.emitWarning(
-              `ticketkit sqlite: the background checkpoint stopped (${message}); the connection checkpoints itself again`,
-            ),
+              `ticketkit sqlite: the background worker stopped (${message}); commits checkpoint and index again`,
+            );
+          },
         );
+        searchInBackground = true;
       }
-      // No ANALYZE here: statistics taken of a new, empty file mislead the planner later (measured:
-      // inserts four times slower at 60,000 tickets). Commits refresh them as the desk grows.
     },
 
     async close() {
       if (!db.open) return;
       group.flush();
-      await checkpointer?.close();
-      checkpointer = undefined;
+      await worker?.close();
+      worker = undefined;
+      searchInBackground = false;
       if (commits >= OPTIMIZE_FIRST) db.pragma('optimize');
       if (owned) db.close();
     },
@@ -753,6 +765,11 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async searchTickets(query: TicketSearchQuery) {
+      // Entries the background worker has not indexed yet are indexed first: a search finds every committed entry.
+      if (searchIsBehind(sql)) {
+        if (db.inTransaction) catchUpSearch();
+        else catchUpSearch.immediate();
+      }
       // Terms are letters and digits only; quoting each one keeps user text from ever being FTS5 syntax.
       const match = query.terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' ');
       const scan = scanFor(query.filter);

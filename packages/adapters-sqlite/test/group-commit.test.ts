@@ -143,7 +143,7 @@ test('closing the storage writes the change sets still waiting for their turn', 
 test('bad options name their field', () => {
   for (const [options, path] of [
     [{ groupCommit: 'yes' }, 'groupCommit'],
-    [{ checkpoint: 'sometimes' }, 'checkpoint'],
+    [{ background: 'sometimes' }, 'background'],
   ] as const) {
     let caught: unknown;
     try {
@@ -154,4 +154,43 @@ test('bad options name their field', () => {
     expect(isTicketkitError(caught, 'VALIDATION_FAILED'), JSON.stringify(options)).toBe(true);
     expect((caught as { issues: { path: string[] }[] }).issues[0]?.path).toEqual([path]);
   }
+});
+
+test('while another connection holds the write lock, a group waits on a timer: the event loop keeps running', async () => {
+  const storage = sqliteStorage({ filename: temp.file(), busyTimeout: 2_000, background: false });
+  await storage.init();
+  const other = new Database(temp.file());
+  other.exec('BEGIN IMMEDIATE');
+  let ticks = 0;
+  const ticker = setInterval(() => {
+    ticks += 1;
+  }, 5);
+  const committed = storage.commit(insertOf());
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // 200 ms with the lock taken: the commit waits, and timers still fire (a busy handler would have slept).
+  expect(ticks).toBeGreaterThan(5);
+  other.exec('COMMIT');
+  await committed;
+  clearInterval(ticker);
+  expect(Number(other.prepare('SELECT count(*) FROM tickets').pluck().get())).toBe(1);
+  other.close();
+  await storage.close();
+});
+
+test('a group that gets no write lock within busyTimeout fails, writing nothing', async () => {
+  const storage = sqliteStorage({ filename: temp.file(), busyTimeout: 100, background: false });
+  await storage.init();
+  const other = new Database(temp.file());
+  other.exec('BEGIN IMMEDIATE');
+  const outcome = await storage.commit(insertOf()).then(
+    () => 'committed',
+    (error: unknown) => String(error),
+  );
+  other.exec('ROLLBACK');
+  expect(outcome).toMatch(/database is locked/);
+  expect(Number(other.prepare('SELECT count(*) FROM tickets').pluck().get())).toBe(0);
+  // The next one gets the lock.
+  await storage.commit(insertOf());
+  other.close();
+  await storage.close();
 });

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { makeThreadEntry, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { startBackgroundCheckpoint } from '../src/background-checkpoint.js';
+import { startBackgroundWorker } from '../src/background-worker.js';
 import { type SqliteDatabase, sqliteStorage } from '../src/index.js';
 import { runFixture } from './support/child-process.js';
 import { tempDirectory } from './support/temp-database.js';
 
 /**
- * The background checkpoint: a worker thread copies the WAL into the
- * database file, so no commit on the connection does it (and its fsync).
+ * The background worker: a thread with its own connection copies the WAL
+ * into the database file and keeps the full-text index up to date, so that
+ * no commit on the connection does either.
  */
 
 let temp: ReturnType<typeof tempDirectory>;
@@ -61,9 +62,9 @@ test('on a file the adapter opens, a worker copies the WAL into the file while t
   await storage.close();
 });
 
-test("checkpoint: 'inline' leaves it to the connection, at SQLite's 1,000 pages", async () => {
+test("background: false leaves it to the connection, at SQLite's 1,000 pages", async () => {
   const file = temp.file();
-  const storage = sqliteStorage({ filename: file, checkpoint: 'inline' });
+  const storage = sqliteStorage({ filename: file, background: false });
   await storage.init();
   expect(storage.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
   await commitTen(storage);
@@ -92,7 +93,7 @@ test('when the worker fails, the connection checkpoints itself again and the fai
     pragma: (source: string) => pragmas.push(source),
   } as unknown as SqliteDatabase;
   const reported = await new Promise<string>((resolve) => {
-    startBackgroundCheckpoint(
+    startBackgroundWorker(
       database,
       { synchronous: 'NORMAL', busyTimeout: 0, intervalMs: 10, inlineAbovePages: 8_192 },
       resolve,
@@ -100,4 +101,39 @@ test('when the worker fails, the connection checkpoints itself again and the fai
   });
   expect(reported).toMatch(/directory does not exist|unable to open/i);
   expect(pragmas).toEqual(['wal_autocheckpoint = 8192', 'wal_autocheckpoint = 1000']);
+});
+
+test('the worker indexes new entries behind the log, and a search before it gets there indexes them itself', async () => {
+  const file = temp.file();
+  const storage = sqliteStorage({ filename: file });
+  await storage.init();
+  const db = storage.database;
+  const behind = () =>
+    Number(db.prepare('SELECT max(seq) FROM ticket_log').pluck().get()) -
+    Number(db.prepare('SELECT log_seq FROM search_cursor').pluck().get());
+  const search = (word: string) =>
+    storage.searchTickets({ text: word, terms: [word], filter: {}, limit: 10, cursor: null });
+  const ticket = makeTicket();
+  await storage.commit({
+    ticket: { kind: 'insert', ticket },
+    thread: [makeThreadEntry(ticket, { body: 'The Zurich branch kept my card' })],
+    audit: [],
+  });
+  // Committed, not indexed by the commit: the search catches up first, and finds it.
+  expect(behind()).toBe(1);
+  expect((await search('zurich')).items.map((found) => found.id)).toEqual([ticket.id]);
+  expect(behind()).toBe(0);
+  // Without a search, the worker gets there by itself.
+  const later = makeTicket();
+  await storage.commit({
+    ticket: { kind: 'insert', ticket: later },
+    thread: [makeThreadEntry(later, { body: 'Geneva too' })],
+    audit: [],
+  });
+  expect(await eventually(() => behind() === 0)).toBe(true);
+  expect(
+    db.prepare("SELECT count(*) FROM thread_search WHERE thread_search MATCH 'geneva'").pluck().get(),
+    'indexed once',
+  ).toBe(1);
+  await storage.close();
 });

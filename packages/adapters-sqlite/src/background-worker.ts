@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { SEARCH_SQL, SEARCH_STEP } from './search-index.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-/** How the background checkpointer runs (options of `sqliteStorage({ checkpoint })`). */
-export interface BackgroundCheckpointOptions {
-  /** How often the worker copies the WAL into the database file, in milliseconds. */
+/** How the background worker runs. */
+export interface BackgroundWorkerSettings {
+  synchronous: string;
+  busyTimeout: number;
+  /** How often the worker looks for work when it has caught up, in milliseconds. */
   intervalMs: number;
   /**
    * WAL pages past which the connection itself checkpoints after a commit,
@@ -17,54 +20,86 @@ export interface BackgroundCheckpointOptions {
 }
 
 // Plain JavaScript for an eval'd worker: it runs the same from the TypeScript sources (tests) as from dist,
-// with the driver the adapter itself loaded, by absolute path.
+// with the driver the adapter itself loaded, by absolute path, and the search statements of search-index.ts.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const SQL = workerData.sql;
 const db = new Database(workerData.filename, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeout);
 db.pragma('synchronous = ' + workerData.synchronous);
+const cursor = db.prepare(SQL.cursor).pluck();
+const last = db.prepare(SQL.last).pluck();
+const index = db.prepare(SQL.index);
+const advance = db.prepare(SQL.advance);
+// One step of the search catch-up (a few hundred log rows at most): a short hold of the write lock.
+const indexStep = db.transaction(() => {
+  const from = Number(cursor.get());
+  const to = Number(last.get());
+  if (to <= from) return false;
+  const upTo = Math.min(to, from + workerData.searchStep);
+  index.run(from, upTo);
+  advance.run(upTo);
+  return upTo < to;
+});
 let failed = false;
-function checkpoint() {
+let timer;
+const report = (error) => {
+  if (!failed) parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });
+  failed = true;
+};
+function tick() {
+  let behind = false;
+  try {
+    // Nothing to index is a read: only a step with entries takes the write lock.
+    if (Number(last.get()) > Number(cursor.get())) behind = indexStep.immediate();
+  } catch (error) {
+    if (error && error.code === 'SQLITE_BUSY') behind = true;
+    else return report(error);
+  }
   try {
     // PASSIVE copies what it can without waiting for anyone: writers never wait for the worker.
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    if (!failed) parentPort.postMessage({ type: 'error', message: String(error && error.message || error) });
-    failed = true;
+    return report(error);
   }
+  timer = setTimeout(tick, behind ? 5 : workerData.intervalMs);
 }
-const timer = setInterval(checkpoint, workerData.intervalMs);
+timer = setTimeout(tick, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'close') return;
   // No last checkpoint: the adapter's own connection closes next, and SQLite checkpoints as the last one closes.
-  clearInterval(timer);
+  clearTimeout(timer);
   db.close();
   parentPort.postMessage({ type: 'closed' });
   parentPort.close();
 });
-parentPort.postMessage({ type: 'ready' });
 `;
 
-/** The checkpointer of one connection: `close()` runs a last checkpoint and stops it. */
-export interface BackgroundCheckpointer {
+/** The worker of one connection: `close()` stops it. */
+export interface BackgroundWorker {
   close(): Promise<void>;
 }
 
 /**
- * Moves WAL checkpoints off the event loop. By default SQLite checkpoints
- * inside the commit that crosses 1,000 WAL pages: that commit copies the
- * pages into the database file and fsyncs it, on the thread that answers
- * requests — measured under HTTP intake load, a third of the server's time.
- * Here the connection stops checkpointing itself, and a worker thread with a
- * connection of its own checkpoints every `intervalMs`. Should the worker
- * fail, the connection checkpoints itself again (as SQLite does by default).
+ * Moves two kinds of work off the event loop, into a worker thread with a
+ * connection of its own:
+ *
+ * - WAL checkpoints. By default SQLite checkpoints inside the commit that
+ *   crosses 1,000 WAL pages: that commit copies the pages into the database
+ *   file and fsyncs it, on the thread that answers requests — measured under
+ *   HTTP intake load, a third of the server's time.
+ * - Full-text indexing of new thread entries (see migration 004), a fifth of
+ *   a new ticket's cost.
+ *
+ * Should the worker fail, `onError` is told, and the connection checkpoints
+ * itself again (as SQLite does by default); the caller indexes inline again.
  */
-export function startBackgroundCheckpoint(
+export function startBackgroundWorker(
   db: SqliteDatabase,
-  settings: { synchronous: string; busyTimeout: number } & BackgroundCheckpointOptions,
+  settings: BackgroundWorkerSettings,
   onError: (message: string) => void,
-): BackgroundCheckpointer {
+): BackgroundWorker {
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: {
@@ -73,6 +108,8 @@ export function startBackgroundCheckpoint(
       synchronous: settings.synchronous,
       busyTimeout: settings.busyTimeout,
       intervalMs: settings.intervalMs,
+      sql: SEARCH_SQL,
+      searchStep: SEARCH_STEP,
     },
   });
   db.pragma(`wal_autocheckpoint = ${settings.inlineAbovePages}`);
@@ -90,7 +127,7 @@ export function startBackgroundCheckpoint(
     });
     worker.on('error', (error) => fallBack(error.message));
     worker.on('exit', () => {
-      fallBack('the checkpoint worker exited');
+      fallBack('the background worker exited');
       resolve();
     });
   });
