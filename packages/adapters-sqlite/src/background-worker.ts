@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { SEARCH_SQL, SEARCH_STEP } from './search-index.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** How the background worker runs. */
 export interface BackgroundWorkerSettings {
   synchronous: string;
   busyTimeout: number;
-  /** How often the worker looks for work when it has caught up, in milliseconds. */
+  /** How often the worker checkpoints, in milliseconds. */
   intervalMs: number;
   /**
    * WAL pages past which the connection itself checkpoints after a commit,
@@ -20,56 +19,29 @@ export interface BackgroundWorkerSettings {
 }
 
 // Plain JavaScript for an eval'd worker: it runs the same from the TypeScript sources (tests) as from dist,
-// with the driver the adapter itself loaded, by absolute path, and the search statements of search-index.ts.
+// with the driver the adapter itself loaded, by absolute path.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const SQL = workerData.sql;
 const db = new Database(workerData.filename, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeout);
 db.pragma('synchronous = ' + workerData.synchronous);
-const cursor = db.prepare(SQL.cursor).pluck();
-const last = db.prepare(SQL.last).pluck();
-const index = db.prepare(SQL.index);
-const advance = db.prepare(SQL.advance);
-// One step of the search catch-up (a few hundred log rows at most): a short hold of the write lock.
-const indexStep = db.transaction(() => {
-  const from = Number(cursor.get());
-  const to = Number(last.get());
-  if (to <= from) return false;
-  const upTo = Math.min(to, from + workerData.searchStep);
-  index.run(from, upTo);
-  advance.run(upTo);
-  return upTo < to;
-});
-let failed = false;
-let timer;
-const report = (error) => {
-  if (!failed) parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });
-  failed = true;
-};
-function tick() {
-  let behind = false;
-  try {
-    // Nothing to index is a read: only a step with entries takes the write lock.
-    if (Number(last.get()) > Number(cursor.get())) behind = indexStep.immediate();
-  } catch (error) {
-    if (error && error.code === 'SQLITE_BUSY') behind = true;
-    else return report(error);
-  }
+// Only checkpoints: a write by this connection would make the adapter's connection drop its whole page cache
+// (SQLite resets a connection's cache when another one has written).
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const timer = setInterval(() => {
   try {
     // PASSIVE copies what it can without waiting for anyone: writers never wait for the worker.
-    db.pragma('wal_checkpoint(PASSIVE)');
+    checkpoint.run();
   } catch (error) {
-    return report(error);
+    clearInterval(timer);
+    parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });
   }
-  timer = setTimeout(tick, behind ? 5 : workerData.intervalMs);
-}
-timer = setTimeout(tick, workerData.intervalMs);
+}, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'close') return;
   // No last checkpoint: the adapter's own connection closes next, and SQLite checkpoints as the last one closes.
-  clearTimeout(timer);
+  clearInterval(timer);
   db.close();
   parentPort.postMessage({ type: 'closed' });
   parentPort.close();
@@ -82,18 +54,13 @@ export interface BackgroundWorker {
 }
 
 /**
- * Moves two kinds of work off the event loop, into a worker thread with a
- * connection of its own:
- *
- * - WAL checkpoints. By default SQLite checkpoints inside the commit that
- *   crosses 1,000 WAL pages: that commit copies the pages into the database
- *   file and fsyncs it, on the thread that answers requests — measured under
- *   HTTP intake load, a third of the server's time.
- * - Full-text indexing of new thread entries (see migration 004), a fifth of
- *   a new ticket's cost.
- *
- * Should the worker fail, `onError` is told, and the connection checkpoints
- * itself again (as SQLite does by default); the caller indexes inline again.
+ * Moves WAL checkpoints off the event loop, into a worker thread with a
+ * connection of its own. By default SQLite checkpoints inside the commit that
+ * crosses 1,000 WAL pages: that commit copies the pages into the database
+ * file and fsyncs it, on the thread that answers requests — measured under
+ * HTTP intake load, a third of the server's time. Should the worker fail,
+ * `onError` is told, and the connection checkpoints itself again (as SQLite
+ * does by default).
  */
 export function startBackgroundWorker(
   db: SqliteDatabase,
@@ -108,8 +75,6 @@ export function startBackgroundWorker(
       synchronous: settings.synchronous,
       busyTimeout: settings.busyTimeout,
       intervalMs: settings.intervalMs,
-      sql: SEARCH_SQL,
-      searchStep: SEARCH_STEP,
     },
   });
   db.pragma(`wal_autocheckpoint = ${settings.inlineAbovePages}`);

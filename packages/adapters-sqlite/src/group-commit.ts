@@ -29,6 +29,8 @@ interface Waiting<T> {
  *
  * @param write writes one change set; run inside a transaction it must use a
  *   savepoint (better-sqlite3's `db.transaction()` functions do).
+ * @param writeAlone writes one change set without a savepoint: a group of one
+ *   (every command of a quiet desk) needs none, its transaction is its own.
  * @param mapError turns a driver error into the one the caller sees.
  * @param onCommitted is told how many change sets each transaction wrote.
  * @param busyTimeoutMs how long a batch waits for the write lock before it fails.
@@ -36,6 +38,7 @@ interface Waiting<T> {
 export function groupCommit<T>(
   db: SqliteDatabase,
   write: (item: T) => void,
+  writeAlone: (item: T) => void,
   mapError: (error: unknown) => unknown,
   onCommitted: (count: number) => void,
   busyTimeoutMs: number,
@@ -47,16 +50,29 @@ export function groupCommit<T>(
   // rather than in SQLite's busy handler, which would sleep on the event loop: requests keep being read meanwhile.
   let waitingSince: number | undefined;
 
+  // Prepared once: exec() and pragma() would parse the statement anew on every batch.
+  const statement = (source: string) => {
+    let prepared: ReturnType<SqliteDatabase['prepare']> | undefined;
+    return () => {
+      prepared ??= db.prepare(source);
+      prepared.run();
+    };
+  };
+  const beginImmediate = statement('BEGIN IMMEDIATE');
+  const commitTransaction = statement('COMMIT');
+  const noBusyWait = statement('PRAGMA busy_timeout = 0');
+  const busyWait = statement(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+
   function begin(): 'begun' | 'busy' {
-    db.pragma('busy_timeout = 0');
+    noBusyWait();
     try {
-      db.exec('BEGIN IMMEDIATE');
+      beginImmediate();
       return 'begun';
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') return 'busy';
       throw error;
     } finally {
-      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      busyWait();
     }
   }
 
@@ -95,6 +111,18 @@ export function groupCommit<T>(
 
   /** Writes a batch in the transaction just begun (`own`), or in the host's; settles every promise. */
   function writeBatch(batch: Waiting<T>[], own: boolean) {
+    const [only] = batch;
+    if (own && batch.length === 1 && only) {
+      try {
+        writeAlone(only.item);
+        commitTransaction();
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        return failAll(batch, error);
+      }
+      onCommitted(1);
+      return only.resolve();
+    }
     const outcomes: unknown[] = [];
     for (const waiting of batch) {
       try {
@@ -108,7 +136,7 @@ export function groupCommit<T>(
     }
     if (own) {
       try {
-        db.exec('COMMIT');
+        commitTransaction();
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         return failAll(batch, error);
@@ -148,7 +176,7 @@ export function groupCommit<T>(
         const batch = queue.splice(0, MAX_GROUP);
         const own = !db.inTransaction;
         try {
-          if (own) db.exec('BEGIN IMMEDIATE');
+          if (own) beginImmediate();
         } catch (error) {
           failAll(batch, error);
           continue;

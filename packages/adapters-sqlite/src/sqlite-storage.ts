@@ -35,7 +35,6 @@ import { groupCommit } from './group-commit.js';
 import { DELIVERY_DUE } from './migrations/002-outbox-deliveries.js';
 import { migrate } from './migrations/migrate.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
-import { indexPendingStep, searchIsBehind } from './search-index.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
 /** Options of {@link sqliteStorage}. Pass `filename` or `database`. */
@@ -89,11 +88,8 @@ export interface SqliteStorageOptions {
   /**
    * Runs a worker thread with a connection of its own that copies the
    * write-ahead log into the database file (SQLite's checkpoint, with its
-   * fsync) and adds new thread entries to the full-text index, so that no
-   * request waits for either. A search first indexes whatever the worker has
-   * not yet, so it always finds every committed entry. `false`: the commit
-   * that crosses 1,000 WAL pages checkpoints, and each change set indexes its
-   * own entries.
+   * fsync) every 100 ms, so that no request waits for it. `false`: the
+   * commit that crosses 1,000 WAL pages checkpoints, as SQLite does.
    * @default true for a file the adapter opens; false for your own `database`
    */
   background?: boolean;
@@ -352,7 +348,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     );
   }
 
-  const writeChangeSet = db.transaction((changes: ChangeSet) => {
+  function writeChanges(changes: ChangeSet) {
     const { ticket } = changes.ticket;
     let seq: number;
     if (changes.ticket.kind === 'insert') {
@@ -456,8 +452,9 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       }
     }
     for (const record of changes.accessTokens ?? []) insertAccessToken(record);
-    if (!searchInBackground) indexPendingStep(sql, Number.MAX_SAFE_INTEGER);
-  });
+  }
+  // In a transaction already (a group, or the host's), better-sqlite3 runs it in a savepoint.
+  const writeChangeSet = db.transaction(writeChanges);
 
   // Keep the planner's statistics current as the desk grows — after 100, 1,000 and 10,000 commits,
   // then every 10,000: a plan chosen on stale statistics can be many times slower. PRAGMA optimize
@@ -470,13 +467,8 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     }
   }
   const groupCommits = options.groupCommit ?? true;
-  const group = groupCommit(db, writeChangeSet, toConflict, committed, busyTimeout);
+  const group = groupCommit(db, writeChangeSet, writeChanges, toConflict, committed, busyTimeout);
   let worker: BackgroundWorker | undefined;
-  // Whether the worker keeps the full-text index up to date; otherwise every change set indexes its entries.
-  let searchInBackground = false;
-  const catchUpSearch = db.transaction(() => {
-    while (indexPendingStep(sql));
-  });
 
   // One UPDATE per set of changed columns, compiled once: a reply changes none of them.
   const updates = new Map<string, SqliteStatement>();
@@ -669,14 +661,11 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
         worker = startBackgroundWorker(
           db,
           { synchronous, busyTimeout, intervalMs: 100, inlineAbovePages: 8_192 },
-          (message) => {
-            searchInBackground = false;
+          (message) =>
             process.emitWarning(
-              `ticketkit sqlite: the background worker stopped (${message}); commits checkpoint and index again`,
-            );
-          },
+              `ticketkit sqlite: the background checkpoint stopped (${message}); commits checkpoint again`,
+            ),
         );
-        searchInBackground = true;
       }
     },
 
@@ -685,7 +674,6 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       group.flush();
       await worker?.close();
       worker = undefined;
-      searchInBackground = false;
       if (commits >= OPTIMIZE_FIRST) db.pragma('optimize');
       if (owned) db.close();
     },
@@ -765,11 +753,6 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async searchTickets(query: TicketSearchQuery) {
-      // Entries the background worker has not indexed yet are indexed first: a search finds every committed entry.
-      if (searchIsBehind(sql)) {
-        if (db.inTransaction) catchUpSearch();
-        else catchUpSearch.immediate();
-      }
       // Terms are letters and digits only; quoting each one keeps user text from ever being FTS5 syntax.
       const match = query.terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' ');
       const scan = scanFor(query.filter);

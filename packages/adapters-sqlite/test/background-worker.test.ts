@@ -10,8 +10,8 @@ import { tempDirectory } from './support/temp-database.js';
 
 /**
  * The background worker: a thread with its own connection copies the WAL
- * into the database file and keeps the full-text index up to date, so that
- * no commit on the connection does either.
+ * into the database file, so that no commit on the connection does it (and
+ * its fsync).
  */
 
 let temp: ReturnType<typeof tempDirectory>;
@@ -101,39 +101,4 @@ test('when the worker fails, the connection checkpoints itself again and the fai
   });
   expect(reported).toMatch(/directory does not exist|unable to open/i);
   expect(pragmas).toEqual(['wal_autocheckpoint = 8192', 'wal_autocheckpoint = 1000']);
-});
-
-test('the worker indexes new entries behind the log, and a search before it gets there indexes them itself', async () => {
-  const file = temp.file();
-  const storage = sqliteStorage({ filename: file });
-  await storage.init();
-  const db = storage.database;
-  const behind = () =>
-    Number(db.prepare('SELECT max(seq) FROM ticket_log').pluck().get()) -
-    Number(db.prepare('SELECT log_seq FROM search_cursor').pluck().get());
-  const search = (word: string) =>
-    storage.searchTickets({ text: word, terms: [word], filter: {}, limit: 10, cursor: null });
-  const ticket = makeTicket();
-  await storage.commit({
-    ticket: { kind: 'insert', ticket },
-    thread: [makeThreadEntry(ticket, { body: 'The Zurich branch kept my card' })],
-    audit: [],
-  });
-  // Committed, not indexed by the commit: the search catches up first, and finds it.
-  expect(behind()).toBe(1);
-  expect((await search('zurich')).items.map((found) => found.id)).toEqual([ticket.id]);
-  expect(behind()).toBe(0);
-  // Without a search, the worker gets there by itself.
-  const later = makeTicket();
-  await storage.commit({
-    ticket: { kind: 'insert', ticket: later },
-    thread: [makeThreadEntry(later, { body: 'Geneva too' })],
-    audit: [],
-  });
-  expect(await eventually(() => behind() === 0)).toBe(true);
-  expect(
-    db.prepare("SELECT count(*) FROM thread_search WHERE thread_search MATCH 'geneva'").pluck().get(),
-    'indexed once',
-  ).toBe(1);
-  await storage.close();
 });

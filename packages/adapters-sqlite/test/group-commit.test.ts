@@ -21,17 +21,36 @@ afterEach(() => temp.cleanup());
 function countingDatabase(file: string) {
   const raw = new Database(file);
   const seen = { begin: 0, commit: 0, rollback: 0, failCommit: false };
+  const see = (source: string) => {
+    if (/^BEGIN/i.test(source)) seen.begin += 1;
+    if (/^COMMIT/i.test(source)) {
+      seen.commit += 1;
+      if (seen.failCommit) throw new Error('injected: disk I/O error at COMMIT');
+    }
+    if (/^ROLLBACK/i.test(source)) seen.rollback += 1;
+  };
   const database = new Proxy(raw, {
     get(target, property) {
       if (property === 'exec') {
         return (source: string) => {
-          if (/^BEGIN/i.test(source)) seen.begin += 1;
-          if (/^COMMIT/i.test(source)) {
-            seen.commit += 1;
-            if (seen.failCommit) throw new Error('injected: disk I/O error at COMMIT');
-          }
-          if (/^ROLLBACK/i.test(source)) seen.rollback += 1;
+          see(source);
           return target.exec(source);
+        };
+      }
+      if (property === 'prepare') {
+        return (source: string) => {
+          const statement = target.prepare(source);
+          if (!/^(BEGIN|COMMIT|ROLLBACK)/i.test(source)) return statement;
+          return new Proxy(statement, {
+            get(inner, name) {
+              const value = Reflect.get(inner, name, inner);
+              if (name !== 'run') return typeof value === 'function' ? value.bind(inner) : value;
+              return (...params: unknown[]) => {
+                see(source);
+                return inner.run(...params);
+              };
+            },
+          });
         };
       }
       const value = Reflect.get(target, property, target);

@@ -3,11 +3,10 @@ import type { SqliteDatabase } from '../sqlite-database.js';
 import { initialSchema } from './001-initial.js';
 import { outboxDeliveries } from './002-outbox-deliveries.js';
 import { accessTokens } from './003-access-tokens.js';
-import { searchCursor } from './004-search-cursor.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, outboxDeliveries, accessTokens, searchCursor];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, outboxDeliveries, accessTokens];
 
 /** The schema version this version of the adapter writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
