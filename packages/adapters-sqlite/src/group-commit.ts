@@ -60,6 +60,9 @@ export function groupCommit<T>(
   };
   const beginImmediate = statement('BEGIN IMMEDIATE');
   const commitTransaction = statement('COMMIT');
+  const markGroup = statement('SAVEPOINT ticketkit_group');
+  const rollbackGroup = statement('ROLLBACK TO ticketkit_group');
+  const releaseGroup = statement('RELEASE ticketkit_group');
   const noBusyWait = statement('PRAGMA busy_timeout = 0');
   const busyWait = statement(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
 
@@ -123,15 +126,32 @@ export function groupCommit<T>(
       onCommitted(1);
       return only.resolve();
     }
-    const outcomes: unknown[] = [];
-    for (const waiting of batch) {
+    let outcomes: unknown[] | undefined;
+    if (own) {
+      // Optimistically, the group under one savepoint and no change set in a savepoint of its own (each costs a
+      // SAVEPOINT and a RELEASE): they almost always all succeed. When one fails, the group is rolled back to the
+      // savepoint and written again, a savepoint each, so that the failure is its own alone.
+      markGroup();
       try {
-        write(waiting.item);
-        outcomes.push(undefined);
+        for (const waiting of batch) writeAlone(waiting.item);
+        outcomes = batch.map(() => undefined);
       } catch (error) {
-        outcomes.push(mapError(error));
-        // SQLite rolls the whole transaction back on some errors (disk full, I/O): what was written is gone.
-        if (own && !db.inTransaction) return failAll(batch, error);
+        if (!db.inTransaction) return failAll(batch, error);
+        rollbackGroup();
+      }
+      releaseGroup();
+    }
+    if (!outcomes) {
+      outcomes = [];
+      for (const waiting of batch) {
+        try {
+          write(waiting.item);
+          outcomes.push(undefined);
+        } catch (error) {
+          outcomes.push(mapError(error));
+          // SQLite rolls the whole transaction back on some errors (disk full, I/O): what was written is gone.
+          if (own && !db.inTransaction) return failAll(batch, error);
+        }
       }
     }
     if (own) {
@@ -142,9 +162,10 @@ export function groupCommit<T>(
         return failAll(batch, error);
       }
     }
-    onCommitted(outcomes.filter((outcome) => outcome === undefined).length);
+    const settled = outcomes;
+    onCommitted(settled.filter((outcome) => outcome === undefined).length);
     for (const [index, waiting] of batch.entries()) {
-      const outcome = outcomes[index];
+      const outcome = settled[index];
       if (outcome === undefined) waiting.resolve();
       else waiting.reject(outcome);
     }
