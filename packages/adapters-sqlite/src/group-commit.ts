@@ -11,7 +11,7 @@ interface Waiting<T> {
 
 /**
  * Group commit: the change sets that reach `commit` in one turn of the event
- * loop are written in one transaction, each in a savepoint of its own.
+ * loop are written in one transaction.
  *
  * Most of a small write's cost in WAL mode is the commit itself — every page
  * it touched is appended to the WAL (a new ticket touches some thirty: the
@@ -21,8 +21,8 @@ interface Waiting<T> {
  *
  * Every promise settles only after the transaction is committed, so an
  * acknowledged change is as durable as before. A change set that fails
- * (a taken number, a version conflict) rolls back its own savepoint and
- * rejects alone; one that follows it in the batch sees the state without it,
+ * (a taken number, a version conflict) rejects alone (the group is written
+ * again, each change set in a savepoint of its own); one that follows it in the batch sees the state without it,
  * exactly as if they had been committed one after the other. If the
  * transaction itself fails (disk full, I/O error), every change set in it
  * rejects with that error and none is written.
@@ -46,7 +46,7 @@ export function groupCommit<T>(
   const queue: Waiting<T>[] = [];
   let scheduled = false;
 
-  // When the write lock is taken (the background worker indexing, another process), the batch waits on a timer
+  // When the write lock is taken (another process, a connection of the host's), the batch waits on a timer
   // rather than in SQLite's busy handler, which would sleep on the event loop: requests keep being read meanwhile.
   let waitingSince: number | undefined;
 
