@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { hashAccessToken, isTicketkitError, memoryStorage, type TicketkitError } from '../src/index.js';
+import {
+  hashAccessToken,
+  hmacAccessToken,
+  isTicketkitError,
+  memoryStorage,
+  type TicketkitError,
+} from '../src/index.js';
 import { actors, createTestDesk } from './support/test-desk.js';
 
 /**
@@ -183,4 +189,22 @@ test('on storage without access tokens, openWithAccessToken is refused and opens
   expect(isTicketkitError(error, 'STORAGE_FAILED')).toBe(true);
   expect(String((error as TicketkitError).cause)).toContain('access-token');
   expect(base.state.tickets.size).toBe(0);
+});
+
+test('hmacAccessToken derives 256-bit HMAC tokens of the ticket id; a short secret is refused by name', async () => {
+  const derive = hmacAccessToken('a-secret-of-the-host-0123456789abcdef');
+  const [a, again, other] = await Promise.all([derive('ticket-a'), derive('ticket-a'), derive('ticket-b')]);
+  expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(again).toBe(a);
+  expect(other).not.toBe(a);
+  expect(await hmacAccessToken('another-secret-of-the-host-0123456789')('ticket-a')).not.toBe(a);
+  const error = (() => {
+    try {
+      hmacAccessToken('short');
+    } catch (caught) {
+      return caught;
+    }
+  })();
+  expect(isTicketkitError(error, 'VALIDATION_FAILED')).toBe(true);
+  expect((error as TicketkitError).issues[0]?.path).toEqual(['secret']);
 });

@@ -1,4 +1,4 @@
-import { type Actor, type Duration, parseDuration, parseInput } from '@ticketkit/core';
+import { type Actor, type Duration, hmacAccessToken, parseDuration, parseInput } from '@ticketkit/core';
 import * as z from 'zod';
 import { memoryRateLimitStore, type RateLimitStore } from './abuse/rate-limit.js';
 
@@ -127,6 +127,8 @@ export interface SupportApiOptions {
 export interface ResolvedOptions {
   authenticate: Authenticate | null;
   tokenSecret: string;
+  /** The intake token of a ticket: HMAC-SHA256 of its id under `tokenSecret` (core's `hmacAccessToken`). */
+  deriveToken: (ticketId: string) => Promise<string>;
   tokenExpiresIn: Duration | null;
   basePath: string;
   cors: { origins: string[]; credentials: boolean; maxAgeSeconds: number } | null;
@@ -216,9 +218,11 @@ function randomSecret(): string {
 export function resolveOptions(options: SupportApiOptions = {}): ResolvedOptions {
   const parsed = parseInput(optionsSchema, options, 'createSupportApi options');
   const cors = parsed.cors;
+  const tokenSecret = parsed.customerTokens?.secret ?? randomSecret();
   return {
     authenticate: (parsed.authenticate as Authenticate | undefined) ?? null,
-    tokenSecret: parsed.customerTokens?.secret ?? randomSecret(),
+    tokenSecret,
+    deriveToken: hmacAccessToken(tokenSecret),
     tokenExpiresIn: parsed.customerTokens?.expiresIn === undefined ? '90d' : parsed.customerTokens.expiresIn,
     basePath: parsed.basePath ?? '',
     cors: cors

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DeskContext } from '../desk/desk-context.js';
 import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
-import { sha256Hex } from '../internal/digest.js';
+import { hmacSha256Base64url, sha256Hex } from '../internal/digest.js';
 import { randomBytes } from '../internal/ids.js';
 import { actorSchema } from '../schemas/actor.js';
 import { parseInput } from '../schemas/parse.js';
@@ -84,6 +84,25 @@ function base64url(bytes: Uint8Array): string {
 /** SHA-256 of a token, lower-case hex: what storage keeps. */
 export function hashAccessToken(token: string): Promise<string> {
   return sha256Hex(token);
+}
+
+/**
+ * A `derive` for `desk.tickets.openWithAccessToken`: the token is
+ * HMAC-SHA256 of the ticket id under your secret (256 bits, base64url), so
+ * every retry of one intake — in any process that shares the secret — gets
+ * the same token. It is unguessable without the secret and never derived
+ * from the ticket number. `@ticketkit/server` derives its intake tokens so.
+ *
+ * @param secret at least 32 characters, from your secret store.
+ */
+export function hmacAccessToken(secret: string): (ticketId: string) => Promise<string> {
+  if (typeof secret !== 'string' || secret.length < 32) {
+    throw validationError(
+      [{ path: ['secret'], message: 'must be a string of at least 32 characters' }],
+      'hmacAccessToken',
+    );
+  }
+  return (ticketId) => hmacSha256Base64url(secret, `ticketkit-intake:${ticketId}`);
 }
 
 /** A token ready to store: the token itself (shown once) and its record (only the hash). */

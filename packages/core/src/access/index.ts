@@ -2,6 +2,7 @@ export {
   type AccessGrant,
   type AccessTokensApi,
   hashAccessToken,
+  hmacAccessToken,
   type IssueAccessTokenOptions,
   type IssuedAccessToken,
 } from './access-tokens.js';

@@ -1,7 +1,6 @@
 import { type Actor, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
 import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
-import { intakeToken } from '../identity/customer-tokens.js';
 import type { ResolvedOptions } from '../options.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
@@ -122,7 +121,7 @@ export const intakeRoute: RouteSpec = {
     const { ticket, accessToken } = await desk.tickets.openWithAccessToken(input as never, {
       actor,
       accessToken: {
-        derive: (ticketId) => intakeToken(options.tokenSecret, ticketId),
+        derive: options.deriveToken,
         expiresIn: options.tokenExpiresIn,
       },
     });
