@@ -76,7 +76,6 @@ metrics.push(
   })),
 );
 
-const sqliteVersion = String(storage.database.open ? '' : '');
 const rows = metrics.map((metric) => ({
   metric: metric.name,
   value: `${format(metric.value)} ${metric.unit}`,
@@ -104,7 +103,6 @@ const result = {
   metrics,
   smoke: values.smoke,
 };
-void sqliteVersion;
 mkdirSync(dirname(values.json), { recursive: true });
 writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`results written to ${values.json}`);
