@@ -97,13 +97,22 @@ async function replayed(desk: DeskContext, ticket: Ticket, extras: OpenExtras): 
  * reject it, picks a unique number, and commits the ticket, its first
  * message, its audit event and the idempotency key in one change set.
  */
-export async function openTicket(
+export function openTicket(
   desk: DeskContext,
   rawInput: unknown,
   rawOptions: unknown,
   extras: OpenExtras = {},
 ): Promise<OpenResult> {
-  const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);
+  return openWithOptions(desk, rawInput, parseInput(queryOptionsSchema, rawOptions, 'options', ['options']), extras);
+}
+
+/** {@link openTicket} with its options already checked (by `openWithAccessToken`'s wider schema). */
+async function openWithOptions(
+  desk: DeskContext,
+  rawInput: unknown,
+  options: z.output<typeof queryOptionsSchema>,
+  extras: OpenExtras,
+): Promise<OpenResult> {
   let input = parseInput(openTicketInputSchema, rawInput, 'open input');
   const who = await resolveActor(desk.directory, options.actor);
   const requester = requesterFor(who, input);
@@ -269,7 +278,7 @@ export async function openWithAccessToken(
   rawOptions: unknown,
 ): Promise<{ ticket: Ticket; accessToken: IssuedAccessToken }> {
   const { accessToken, ...options } = parseInput(openWithAccessTokenOptionsSchema, rawOptions, 'options', ['options']);
-  const opened = await openTicket(desk, rawInput, options, { accessToken });
+  const opened = await openWithOptions(desk, rawInput, options, { accessToken });
   if (!opened.accessToken) throw new Error('openTicket issued no access token');
   return { ticket: opened.ticket, accessToken: opened.accessToken };
 }
