@@ -7,7 +7,7 @@ import { tempDirectory } from './support/temp-database.js';
 
 /**
  * Group commit: change sets that reach `commit` in one turn of the event loop
- * share one transaction, each in its own savepoint; each is acknowledged only
+ * share one transaction (no savepoints unless one fails); each is acknowledged only
  * once that transaction is committed, and one that fails fails alone.
  */
 

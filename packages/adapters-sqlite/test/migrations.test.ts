@@ -28,7 +28,7 @@ test('a new file is migrated to the current schema, and migrating again changes 
   expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
   const rows = again.database.prepare('SELECT version, name FROM ticketkit_migrations').all();
   expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
-  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2, 3]);
+  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2, 3, 4]);
   expect(again.database.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(again.database.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(again.database.pragma('synchronous', { simple: true })).toBe(1);

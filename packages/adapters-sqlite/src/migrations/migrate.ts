@@ -3,10 +3,16 @@ import type { SqliteDatabase } from '../sqlite-database.js';
 import { initialSchema } from './001-initial.js';
 import { outboxDeliveries } from './002-outbox-deliveries.js';
 import { accessTokens } from './003-access-tokens.js';
+import { countsAndSearchInCommit } from './004-counts-and-search-in-commit.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, outboxDeliveries, accessTokens];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  outboxDeliveries,
+  accessTokens,
+  countsAndSearchInCommit,
+];
 
 /** The schema version this version of the adapter writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
