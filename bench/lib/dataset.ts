@@ -1,4 +1,4 @@
-import { type SqliteStorage, sqliteStorage } from '@ticketkit/adapter-sqlite';
+import { type SqliteStorage, type SqliteStorageOptions, sqliteStorage } from '@ticketkit/adapter-sqlite';
 import {
   type Actor,
   type Clock,
@@ -54,9 +54,14 @@ export function random(seed = 42) {
 }
 
 /** A desk on a SQLite file with the benchmark's directory: 10 departments of 5 agents, an admin, SEV C for every ticket. */
-export async function benchDesk(filename: string, clock: Clock, notifiers: Notifier[] = []) {
+export async function benchDesk(
+  filename: string,
+  clock: Clock,
+  notifiers: Notifier[] = [],
+  storageOptions: Partial<SqliteStorageOptions> = {},
+) {
   // A desk of a million tickets is several GB: give SQLite room to keep its hot indexes in memory.
-  const storage = sqliteStorage({ filename, cacheSize: 1_048_576, mmapSize: 17_179_869_184 });
+  const storage = sqliteStorage({ filename, cacheSize: 1_048_576, mmapSize: 17_179_869_184, ...storageOptions });
   // Ten random digits: room for a million tickets with rare collisions (six would be full).
   // Every ticket gets SEV C by default, so the SLA engine schedules each one as a real desk's would.
   const desk = await createHelpDesk({

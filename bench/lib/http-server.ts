@@ -12,13 +12,16 @@ import { createSupportApi, toNodeHandler } from '@ticketkit/server';
 import { benchDesk, DEPARTMENTS, random } from './dataset.js';
 import { AGENT_HEADER, type ServerMessage, type SuiteMessage } from './http-server-protocol.js';
 
-const filename = process.argv[2];
+const [filename, writes = 'default'] = process.argv.slice(2);
 if (!filename || !process.send) throw new Error('start this with fork(), passing the SQLite file');
 const send = (message: ServerMessage) => process.send?.(message);
 
 // The wall clock, as in production; the desk otherwise is the benchmark's (SLA plan on every ticket, outbox rows
 // written in each command's transaction and sent by the scheduler, which does not run here).
-const { desk, storage } = await benchDesk(filename, systemClock, [{ id: 'email', send: async () => {} }]);
+const { desk, storage } = await benchDesk(filename, systemClock, [{ id: 'email', send: async () => {} }], {
+  // The suite's second intake run: the adapter's writes in its write thread.
+  writeThread: writes === 'write-thread',
+});
 const api = createSupportApi(desk, {
   authenticate: (request) => {
     const id = request.headers.get(AGENT_HEADER);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuditEvent, Delivery, IdempotencyRecord, OutboxMessage, ThreadEntry, Ticket } from '@ticketkit/core';
 import type { StorageBackdoor } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
+import { type SqliteStorageOptions, sqliteStorage } from '../../src/index.js';
 
 /** A fresh directory for database files, removed by `cleanup`. */
 export function tempDirectory(prefix = 'ticketkit-sqlite-') {
@@ -143,5 +144,28 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
         idempotency: count('SELECT count(*) FROM idempotency_keys'),
       };
     },
+  };
+}
+
+/**
+ * What `runStorageConformance` runs each test against: a new file with an
+ * adapter of these options and a backdoor beside it.
+ */
+export function conformanceTarget(options: Omit<SqliteStorageOptions, 'filename' | 'database'> = {}) {
+  return async () => {
+    const temp = tempDirectory();
+    const adapter = sqliteStorage({ filename: temp.file(), ...options });
+    // The file must have its schema before the read-only backdoor connection opens it.
+    await adapter.init();
+    const backdoor = sqliteBackdoor(temp.file());
+    return {
+      adapter,
+      backdoor,
+      cleanup: async () => {
+        backdoor.close();
+        await adapter.close();
+        temp.cleanup();
+      },
+    };
   };
 }
