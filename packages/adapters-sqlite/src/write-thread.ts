@@ -127,8 +127,9 @@ export async function startWriteThread(settings: WriteThreadSettings): Promise<W
         if (answer.error) waiting?.reject(fromWire(answer.error));
         else waiting?.resolve(answer.value);
       }
-      // Idle again: an open desk with nothing to write does not keep the process alive.
-      if (pending.size === 0) worker.unref();
+      // Idle again: an open desk with nothing to write does not keep the process alive (a closing one does,
+      // until the thread says it has closed).
+      if (pending.size === 0 && !closing) worker.unref();
     });
     worker.on('error', (error) => {
       reject(error);

@@ -74,16 +74,23 @@ test("background: false leaves it to the connection, at SQLite's 1,000 pages", a
   expect(ticketsInFileAlone(file), 'closing checkpoints').toBe(10);
 });
 
-test('a process that never closes its desk still exits', async () => {
-  const file = temp.file();
-  const { code, stdout, stderr } = await runFixture('never-closes.ts', [file]);
-  expect(stderr).toBe('');
-  expect(code).toBe(0);
-  expect(stdout.trim()).toMatch(/\S/);
-  const raw = new Database(file, { readonly: true });
-  expect(Number(raw.prepare('SELECT count(*) FROM tickets').pluck().get())).toBe(1);
-  raw.close();
-}, 60_000);
+test.each([
+  ['as it comes', []],
+  ['with its write thread', ['write-thread']],
+])(
+  'a process that never closes its desk (%s) still exits, once its last write is done',
+  async (_, mode) => {
+    const file = temp.file();
+    const { code, stdout, stderr } = await runFixture('never-closes.ts', [file, ...mode]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/\S/);
+    const raw = new Database(file, { readonly: true });
+    expect(Number(raw.prepare('SELECT count(*) FROM tickets').pluck().get())).toBe(2);
+    raw.close();
+  },
+  60_000,
+);
 
 test('when the worker fails, the connection checkpoints itself again and the failure is reported', async () => {
   const pragmas: string[] = [];
