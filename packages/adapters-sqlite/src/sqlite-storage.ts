@@ -284,6 +284,13 @@ const countCell = (columns: Record<ColumnName, string | number | null>): CountCe
 const sameCell = (a: CountCell, b: CountCell) => a.every((value, index) => value === b[index]);
 const CELL = 'department_id = ? AND status = ? AND sla_state = ? AND assignee_id = ? AND team_id = ?';
 
+/** Refuses an option of `sqliteStorage`, naming it. */
+function refuse(field: keyof SqliteStorageOptions, message: string): never {
+  throw new TicketkitError('VALIDATION_FAILED', `sqliteStorage: ${field} ${message}`, {
+    issues: [{ path: [field], message }],
+  });
+}
+
 function toConflict(error: unknown): unknown {
   const message = error instanceof Error ? error.message : '';
   if (!message.startsWith('UNIQUE constraint failed')) return error;
@@ -314,38 +321,13 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     });
   }
   const synchronous = options.synchronous ?? 'NORMAL';
-  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new TicketkitError('VALIDATION_FAILED', "sqliteStorage: synchronous must be 'NORMAL' or 'FULL'", {
-      issues: [{ path: ['synchronous'], message: "must be 'NORMAL' or 'FULL'" }],
-    });
-  }
-  if (options.groupCommit !== undefined && typeof options.groupCommit !== 'boolean') {
-    throw new TicketkitError('VALIDATION_FAILED', 'sqliteStorage: groupCommit must be true or false', {
-      issues: [{ path: ['groupCommit'], message: 'must be true or false' }],
-    });
-  }
-  if (options.background !== undefined && typeof options.background !== 'boolean') {
-    throw new TicketkitError('VALIDATION_FAILED', 'sqliteStorage: background must be true or false', {
-      issues: [{ path: ['background'], message: 'must be true or false' }],
-    });
-  }
-  if (options.writeThread !== undefined && typeof options.writeThread !== 'boolean') {
-    throw new TicketkitError('VALIDATION_FAILED', 'sqliteStorage: writeThread must be true or false', {
-      issues: [{ path: ['writeThread'], message: 'must be true or false' }],
-    });
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') refuse('synchronous', "must be 'NORMAL' or 'FULL'");
+  for (const flag of ['groupCommit', 'background', 'writeThread'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') refuse(flag, 'must be true or false');
   }
   const wantsWriteThread = options.writeThread === true;
-  if (
-    wantsWriteThread &&
-    (options.filename === undefined || options.filename === ':memory:' || options.filename === '')
-  ) {
-    throw new TicketkitError(
-      'VALIDATION_FAILED',
-      'sqliteStorage: writeThread needs a database file the adapter opens',
-      {
-        issues: [{ path: ['writeThread'], message: 'needs a filename (not :memory: and not your own database)' }],
-      },
-    );
+  if (wantsWriteThread && (!options.filename || options.filename === ':memory:')) {
+    refuse('writeThread', 'needs a database file the adapter opens (a filename, not :memory: or your own database)');
   }
   // With a write thread, the thread's connection checkpoints: this one never writes the WAL.
   const wantsBackground = !wantsWriteThread && (options.background ?? options.filename !== undefined);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { TicketkitError } from '@ticketkit/core';
+import type { SqliteStorageOptions } from './sqlite-storage.js';
 
 /**
  * The adapter's methods that write. With `writeThread`, they run in the
@@ -77,17 +78,12 @@ export function batcher<T>(post: (batch: T[]) => void): (item: T) => void {
   };
 }
 
-/** What the write thread opens: the adapter's options that cross threads (no functions, no `database`). */
-export interface WriteThreadSettings {
-  filename: string;
-  synchronous: 'NORMAL' | 'FULL';
-  busyTimeout: number;
-  cacheSize?: number;
-  mmapSize?: number;
-  searchWindow?: number;
-  groupCommit?: boolean;
-  background?: boolean;
-}
+/** What the write thread opens: the adapter's options that cross threads (no `database`). */
+export type WriteThreadSettings = Pick<
+  SqliteStorageOptions,
+  'cacheSize' | 'mmapSize' | 'searchWindow' | 'groupCommit' | 'background'
+> &
+  Required<Pick<SqliteStorageOptions, 'filename' | 'synchronous' | 'busyTimeout'>>;
 
 /** The host's end of a write thread. */
 export interface WriteThread {
