@@ -526,6 +526,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   const group = groupCommit(db, writeChangeSet, writeChanges, toConflict, committed, busyTimeout);
   let worker: BackgroundWorker | undefined;
   let writer: WriteThread | undefined;
+  let closing: Promise<void> | undefined;
 
   // One UPDATE per set of changed columns, compiled once: a reply changes none of them.
   const updates = new Map<string, SqliteStatement>();
@@ -740,15 +741,19 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       }
     },
 
-    async close() {
-      if (!db.open) return;
-      group.flush();
-      await writer?.close();
-      writer = undefined;
-      await worker?.close();
-      worker = undefined;
-      if (commits >= OPTIMIZE_FIRST) db.pragma('optimize');
-      if (owned) db.close();
+    close() {
+      // Once: a second call while the threads wind down would close the connection under the first.
+      closing ??= (async () => {
+        if (!db.open) return;
+        group.flush();
+        await writer?.close();
+        writer = undefined;
+        await worker?.close();
+        worker = undefined;
+        if (commits >= OPTIMIZE_FIRST) db.pragma('optimize');
+        if (owned) db.close();
+      })();
+      return closing;
     },
 
     schemaVersion() {

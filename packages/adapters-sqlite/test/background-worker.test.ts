@@ -109,3 +109,27 @@ test('when the worker fails, the connection checkpoints itself again and the fai
   expect(reported).toMatch(/directory does not exist|unable to open/i);
   expect(pragmas).toEqual(['wal_autocheckpoint = 8192', 'wal_autocheckpoint = 1000']);
 });
+
+test.each([false, true])(
+  'close() twice at once (writeThread: %s): both wait for the one close, and neither throws',
+  async (writeThread) => {
+    const file = temp.file();
+    const storage = sqliteStorage({ filename: file, writeThread });
+    await storage.init();
+    // Past the first PRAGMA optimize (at 100 commits), which close() runs on the connection before closing it.
+    for (let index = 0; index < 120; index++) {
+      const ticket = makeTicket();
+      await storage.commit({ ticket: { kind: 'insert', ticket }, thread: [makeThreadEntry(ticket)], audit: [] });
+    }
+    const closed: string[] = [];
+    await Promise.all([
+      storage.close().then(() => closed.push(storage.database.open ? 'first, still open' : 'first')),
+      storage.close().then(() => closed.push(storage.database.open ? 'second, still open' : 'second')),
+    ]);
+    expect(closed).toEqual(['first', 'second']);
+    await expect(storage.close()).resolves.toBeUndefined();
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT count(*) FROM tickets').pluck().get()).toBe(120);
+    reader.close();
+  },
+);

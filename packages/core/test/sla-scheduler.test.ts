@@ -5,6 +5,7 @@ import {
   isTicketkitError,
   type MemoryStorage,
   manualClock,
+  memoryStorage,
   type Notification,
   type Notifier,
   type StorageAdapter,
@@ -366,6 +367,30 @@ describe('running the scheduler', () => {
 
     desk.scheduler.start({ interval: '1h' });
     await desk.close();
+    expect(desk.scheduler.running).toBe(false);
+  });
+
+  test('desk.close() closes once: concurrent and later calls wait for the first and close nothing again', async () => {
+    const closes: string[] = [];
+    let release = () => {};
+    // A storage whose close takes a while, so that the second call comes while the first is under way.
+    const storage = memoryStorage();
+    storage.close = () => {
+      closes.push('storage');
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const desk = await createHelpDesk({ storage });
+    desk.scheduler.start({ interval: '1h' });
+    const first = desk.close().then(() => closes.push('first'));
+    const second = desk.close().then(() => closes.push('second'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closes).toEqual(['storage']);
+    release();
+    await Promise.all([first, second]);
+    await desk.close();
+    expect(closes).toEqual(['storage', 'first', 'second']);
     expect(desk.scheduler.running).toBe(false);
   });
 

@@ -175,6 +175,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     search: (text, listOptions) => searchTickets(desk, text, listOptions),
   };
 
+  let closing: Promise<void> | undefined;
   const helpDesk: HelpDesk = {
     tickets,
     queues: createQueues(desk),
@@ -186,12 +187,16 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     customFields: options.fields,
     on: (event, listener) => desk.bus.on(event, listener),
     once: (event, listener) => desk.bus.once(event, listener),
-    async close() {
-      // Finish what is under way (a sweep, notifications being sent) before the storage goes.
-      await scheduler.stop();
-      await desk.outbox.idle();
-      desk.bus.clear();
-      await storage.close?.();
+    close() {
+      // Once: a host may close from a signal handler and its own shutdown both, and every caller waits for the one.
+      closing ??= (async () => {
+        // Finish what is under way (a sweep, notifications being sent) before the storage goes.
+        await scheduler.stop();
+        await desk.outbox.idle();
+        desk.bus.clear();
+        await storage.close?.();
+      })();
+      return closing;
     },
   };
 

@@ -186,7 +186,8 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   once<E extends TicketkitEventName>(event: E, listener: TicketkitListener<E>): () => void;
   /**
    * Stops the scheduler, waits for notifications being sent, removes
-   * listeners and closes the storage.
+   * listeners and closes the storage. Closes once: later and concurrent
+   * calls return the first call's promise.
    */
   close(): Promise<void>;
 }

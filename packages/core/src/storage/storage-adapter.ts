@@ -240,7 +240,7 @@ export interface StorageAdapter {
   readonly id: string;
   /** Prepares the store (migrations). Called once by `createHelpDesk`. */
   init?(): Promise<void>;
-  /** Releases connections. Called by `desk.close()`. */
+  /** Releases connections. Called once, by `desk.close()`. */
   close?(): Promise<void>;
 
   /** Writes a {@link ChangeSet} atomically. */
