@@ -83,7 +83,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
   const settings = resolveOptions(options);
   let document: Record<string, unknown> | undefined;
   const openApi = () => {
-    document ??= openApiDocument(routes, settings.basePath);
+    document ??= openApiDocument(routes, settings);
     return document;
   };
   const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];

@@ -119,6 +119,12 @@ export interface SupportApiOptions {
   honeypotField?: string | false;
   /** What `GET /intake-schema` offers besides the ticket fields. */
   intake?: IntakeSchemaOptions;
+  /**
+   * The name of your app's session cookie, for the API document's `session`
+   * security scheme (your `authenticate` hook reads the cookie itself).
+   * @default 'session'
+   */
+  sessionCookie?: string;
   /** Where unexpected errors go (a 500 never says more than that it happened). */
   onError?: (error: unknown, request: Request) => void;
 }
@@ -140,6 +146,7 @@ export interface ResolvedOptions {
   maxJsonDepth: number;
   honeypotField: string | null;
   intake: { topics: { id: string; label: string }[]; departments: boolean };
+  sessionCookie: string;
   onError: (error: unknown, request: Request) => void;
 }
 
@@ -200,6 +207,11 @@ const optionsSchema = z.strictObject({
       departments: z.boolean().optional(),
     })
     .optional(),
+  // A cookie name is an RFC 6265 token: no separators, spaces or controls.
+  sessionCookie: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, { message: "must be a cookie name such as 'session'" })
+    .optional(),
   onError: fn.optional(),
 });
 
@@ -240,6 +252,7 @@ export function resolveOptions(options: SupportApiOptions = {}): ResolvedOptions
     maxJsonDepth: parsed.maxJsonDepth ?? 32,
     honeypotField: parsed.honeypotField === false ? null : (parsed.honeypotField ?? 'website'),
     intake: { topics: parsed.intake?.topics ?? [], departments: parsed.intake?.departments ?? false },
+    sessionCookie: parsed.sessionCookie ?? 'session',
     onError:
       (parsed.onError as ((error: unknown, request: Request) => void) | undefined) ??
       ((error) => console.error('ticketkit server: unexpected error', error)),

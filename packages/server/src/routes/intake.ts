@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import type { ResolvedOptions } from '../options.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
+import { openTicketBody } from './request-bodies.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
@@ -60,7 +61,7 @@ export const intakeRoute: RouteSpec = {
   summary:
     'Open a ticket. Anyone may (rate limited per IP and per email); the answer carries the access token that opens this ticket to its requester.',
   access: 'anyone',
-  body: openTicketInputSchema,
+  body: (options) => openTicketBody(options.honeypotField),
   bodyRequired: true,
   headers: [
     {
@@ -69,8 +70,13 @@ export const intakeRoute: RouteSpec = {
         'Retries with the same key (for 24 hours) create one ticket and get the same answer; the same key with a different body is refused (422).',
     },
   ],
+  errors: [429],
   responses: {
-    201: { description: 'The ticket was opened (or a retry found it).', schema: intakeResponseSchema },
+    201: {
+      description: 'The ticket was opened (or a retry found it).',
+      schema: intakeResponseSchema,
+      headers: [{ name: 'Location', description: 'The ticket’s URL (by its number).' }],
+    },
   },
   async handle(context) {
     const { options, desk, clientIp } = context;

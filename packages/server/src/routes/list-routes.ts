@@ -4,6 +4,7 @@ import {
   cursorSchema,
   departmentSchema,
   isTicketkitError,
+  LIMITS,
   limitSchema,
   parseInput,
   QUEUE_NAMES,
@@ -19,15 +20,22 @@ import { fieldError, HttpProblem } from '../http/problem.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
-const pageQuery = z.strictObject({
-  limit: z.coerce.number().pipe(limitSchema).default(25),
-  cursor: cursorSchema.optional(),
-});
+// The query string is text: the document states the number it must hold, which the coercion hides.
+const limitParam = z.coerce
+  .number()
+  .pipe(limitSchema)
+  .default(25)
+  .meta({ type: 'integer', minimum: 1, maximum: LIMITS.pageSize, description: 'Page size, 1 to 100.' });
+const pageQuery = z.strictObject({ limit: limitParam, cursor: cursorSchema.optional() });
 const searchQuery = z.strictObject({
-  q: searchTextSchema,
-  limit: z.coerce.number().pipe(limitSchema).default(25),
+  q: searchTextSchema.meta({
+    pattern: '[\\p{L}\\p{N}]',
+    description: 'The words to find: at least one word (letters or digits).',
+  }),
+  limit: limitParam,
   cursor: cursorSchema.optional(),
 });
+const queueParams = { name: z.enum(QUEUE_NAMES) };
 
 const page = (items: z.ZodType) => z.object({ items: z.array(items), nextCursor: z.string().nullable() });
 
@@ -84,6 +92,7 @@ export const listRoutes: RouteSpec[] = [
     operationId: 'listQueue',
     summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything).`,
     access: 'agent',
+    params: queueParams,
     query: pageQuery,
     responses: { 200: { description: 'One page.', schema: page(ticketSchema) } },
     async handle(context) {

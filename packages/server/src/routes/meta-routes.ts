@@ -18,6 +18,14 @@ export const intakeSchemaResponse = z.object({
   maxBodyBytes: z.number(),
 });
 
+/** What `GET /openapi.json` answers: an OpenAPI 3.1 document (this one). */
+export const openApiDocumentResponse = z.looseObject({
+  openapi: z.string().regex(/^3\.1\.\d+$/),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.record(z.string(), z.unknown()),
+});
+
 type JsonSchema = Record<string, unknown>;
 
 /**
@@ -78,7 +86,7 @@ export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] 
       operationId: 'openApiDocument',
       summary: 'This API’s OpenAPI 3.1 document.',
       access: 'anyone',
-      responses: { 200: { description: 'The OpenAPI document.' } },
+      responses: { 200: { description: 'The OpenAPI document.', schema: openApiDocumentResponse } },
       async handle() {
         return json(200, openApi(), { 'cache-control': 'public, max-age=300' });
       },

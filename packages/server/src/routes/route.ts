@@ -36,6 +36,8 @@ export interface HeaderSpec {
   name: string;
   description: string;
   required?: boolean;
+  /** The value's form, for the document (a plain string without it). */
+  schema?: z.ZodType;
 }
 
 /** One route: the API document is built from these, so routes and document cannot disagree. */
@@ -46,13 +48,21 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   access: Access;
-  /** The request body's schema (documented; the core validates commands itself). */
-  body?: z.ZodType;
+  /**
+   * The request body's schema (documented; the core validates commands
+   * itself), or a function of the options when the body depends on them
+   * (the intake form's honeypot field).
+   */
+  body?: z.ZodType | ((options: ResolvedOptions) => z.ZodType);
   /** Whether a body must be sent (commands without input accept none). */
   bodyRequired?: boolean;
+  /** Path parameters whose form is narrower than a string (documented; validated by the handler). */
+  params?: Record<string, z.ZodType>;
   /** Query parameters (validated by the handler, documented from this). */
   query?: z.ZodObject;
   headers?: HeaderSpec[];
+  /** Error statuses the route answers besides those its access, body, query and headers imply (429 when rate limited). */
+  errors?: number[];
   /** The success responses. */
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: HeaderSpec[] }>;
   handle(context: RouteContext): Promise<Response>;

@@ -1,25 +1,27 @@
 import {
   type Actor,
-  assignInputSchema,
   auditEventSchema,
-  bodyInputSchema,
   closeInputSchema,
-  confirmResolutionInputSchema,
   emptyInputSchema,
-  feedbackInputSchema,
   type HelpDesk,
-  reopenInputSchema,
-  replyInputSchema,
-  resolveInputSchema,
   type Ticket,
   threadEntrySchema,
   ticketSchema,
-  transferInputSchema,
-  updateInputSchema,
 } from '@ticketkit/core';
 import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
+import {
+  assignBody,
+  confirmBody,
+  feedbackBody,
+  reopenBody,
+  replyBody,
+  resolveBody,
+  textBody,
+  transferBody,
+  updateBody,
+} from './request-bodies.js';
 import { type Access, etagOf, json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
 const anyTicket = z.union([ticketSchema, customerTicketSchema]);
@@ -28,8 +30,9 @@ const IF_MATCH = /^(?:W\/)?"(\d{1,12})"$/;
 const ifMatchHeader = {
   name: 'If-Match',
   description: 'The ticket’s ETag (its version) as you last saw it: the change is refused with 409 if it has moved on.',
+  schema: z.string().regex(/^(?:W\/)?"(?!0+")\d{1,12}"$/),
 };
-const etagHeader = { name: 'ETag', description: 'The ticket’s version.' };
+const etagHeader = { name: 'ETag', description: 'The ticket’s version.', schema: z.string().regex(/^"\d{1,12}"$/) };
 
 /** The actor of a request that passed its access check. */
 function actorOf(context: RouteContext): Actor {
@@ -148,7 +151,7 @@ export const ticketRoutes: RouteSpec[] = [
     summary:
       'A public message: an agent’s reply (the customer is notified, `cannedResponseId` fills in a canned response) or the customer’s answer (back to work; reopens a resolved ticket).',
     access: 'ticket',
-    body: replyInputSchema,
+    body: replyBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -156,7 +159,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'confirmResolution',
     summary: 'The customer confirms the resolution, with an optional rating and comment: the ticket closes.',
     access: 'ticket',
-    body: confirmResolutionInputSchema,
+    body: confirmBody,
     bodyRequired: false,
   }),
   commandRoute({
@@ -164,7 +167,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'reopen',
     summary: 'Sends a resolved or closed ticket back to work.',
     access: 'ticket',
-    body: reopenInputSchema,
+    body: reopenBody,
     bodyRequired: false,
   }),
   commandRoute({
@@ -172,7 +175,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'feedback',
     summary: 'The customer rates a ticket closed without their confirmation.',
     access: 'ticket',
-    body: feedbackInputSchema,
+    body: feedbackBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -180,7 +183,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'note',
     summary: 'An internal note, for agents only.',
     access: 'agent',
-    body: bodyInputSchema,
+    body: textBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -188,7 +191,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'assign',
     summary: 'Gives the ticket to an agent and/or a team of its department.',
     access: 'agent',
-    body: assignInputSchema,
+    body: assignBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -204,7 +207,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'transfer',
     summary: 'Moves the ticket to another department (and team or agent), with a note for the colleagues there.',
     access: 'agent',
-    body: transferInputSchema,
+    body: transferBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -220,7 +223,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'requestInfo',
     summary: 'Asks the customer for information: a public reply, and the ticket awaits the customer.',
     access: 'agent',
-    body: bodyInputSchema,
+    body: textBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -228,7 +231,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'resolve',
     summary: 'Resolves the ticket with a resolution note (internal) and an optional final reply.',
     access: 'agent',
-    body: resolveInputSchema,
+    body: resolveBody,
     bodyRequired: true,
   }),
   commandRoute({
@@ -246,7 +249,7 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'update',
     summary: 'Changes priority, SLA plan, subject, custom fields or custom status.',
     access: 'agent',
-    body: updateInputSchema,
+    body: updateBody,
     bodyRequired: true,
   }),
 ];
