@@ -62,7 +62,8 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const unsafe = findUnsafeInput(value, [...prefix]);
   if (unsafe) throw validationError([unsafe], what);
-  const result = schema.safeParse(value);
+  // With the input reported, a value of the wrong kind (`limit=2.5`) is not mistaken for a missing one.
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw validationError(toValidationIssues(result.error.issues, prefix), what);
   return result.data;
 }
