@@ -85,7 +85,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  if (server) await new Promise((resolve) => server.close(resolve));
   await desk?.close();
   await rm(dir, { recursive: true, force: true });
 });
