@@ -21,8 +21,8 @@ export async function referenceDocument(): Promise<Schema> {
 function resolve(document: Schema, schema: Schema | undefined): Schema | undefined {
   const ref = schema?.$ref;
   if (typeof ref !== 'string') return schema;
-  const id = ref.replace('#/components/schemas/', '');
-  return ((document.components as Schema).schemas as Record<string, Schema>)[id];
+  const [, , kind = '', id = ''] = ref.split('/');
+  return ((document.components as Schema)[kind] as Record<string, Schema>)[id];
 }
 
 /** A schema's type in a few words: `string (≤ 255)`, `"low" | "normal"`, `object`, `JsonValue`. */
@@ -38,6 +38,8 @@ function describeType(document: Schema, schema: Schema | undefined): string {
     typeof schema.maxLength === 'number' ? `≤ ${schema.maxLength} chars` : null,
     typeof schema.minimum === 'number' ? `≥ ${schema.minimum}` : null,
     typeof schema.maximum === 'number' ? `≤ ${schema.maximum}` : null,
+    typeof schema.format === 'string' ? schema.format : null,
+    typeof schema.pattern === 'string' ? `pattern \`${schema.pattern.replace(/\|/g, '\\|')}\`` : null,
   ].filter(Boolean);
   if (type === 'array') return `array of ${describeType(document, schema.items as Schema)}`;
   return limits.length ? `${type} (${limits.join(', ')})` : type;
@@ -45,15 +47,21 @@ function describeType(document: Schema, schema: Schema | undefined): string {
 
 function fieldTable(document: Schema, schema: Schema | undefined): string[] {
   const resolved = resolve(document, schema);
-  const properties = resolved?.properties as Record<string, Schema> | undefined;
-  if (!properties) return [];
-  const required = new Set((resolved?.required as string[] | undefined) ?? []);
+  // A body of alternatives (`anyOf`): the fields of all of them; required in every one, or in one of them.
+  const branches = (resolved?.anyOf as Schema[] | undefined) ?? (resolved ? [resolved] : []);
+  const properties: Record<string, Schema> = {};
+  for (const branch of branches) Object.assign(properties, branch.properties as Record<string, Schema> | undefined);
+  if (!Object.keys(properties).length) return [];
+  const requiredIn = (name: string) =>
+    branches.filter((branch) => ((branch.required as string[] | undefined) ?? []).includes(name)).length;
+  const required = (name: string) =>
+    requiredIn(name) === branches.length ? 'yes' : requiredIn(name) > 0 ? 'either' : '';
   return [
+    ...(typeof resolved?.description === 'string' ? [resolved.description, ''] : []),
     '| field | type | required |',
     '|---|---|---|',
     ...Object.entries(properties).map(
-      ([name, property]) =>
-        `| \`${name}\` | ${describeType(document, property)} | ${required.has(name) ? 'yes' : ''} |`,
+      ([name, property]) => `| \`${name}\` | ${describeType(document, property)} | ${required(name)} |`,
     ),
   ];
 }
@@ -89,7 +97,7 @@ export function renderHttpReference(document: Schema): string {
         lines.push('| parameter | in | type | required | |', '|---|---|---|---|---|');
         for (const parameter of parameters) {
           lines.push(
-            `| \`${parameter.name}\` | ${parameter.in} | ${describeType(document, parameter.schema as Schema)} | ${parameter.required ? 'yes' : ''} | ${String(parameter.description ?? '').replace(/\|/g, '\\|')} |`,
+            `| \`${parameter.name}\` | ${parameter.in} | ${describeType(document, parameter.schema as Schema)} | ${parameter.required ? 'yes' : ''} | ${String(parameter.description ?? (parameter.schema as Schema).description ?? '').replace(/\|/g, '\\|')} |`,
           );
         }
         lines.push('');
@@ -101,7 +109,7 @@ export function renderHttpReference(document: Schema): string {
       }
       for (const [status, response] of Object.entries(operation.responses as Record<string, Schema>)) {
         if (status === 'default') continue;
-        lines.push(`**${status}** — ${String(response.description)}`, '');
+        lines.push(`**${status}** — ${String(resolve(document, response)?.description)}`, '');
       }
     }
   }
