@@ -82,7 +82,7 @@ beforeAll(async () => {
   const example = /<!-- typed-client-example -->\s*```ts\n([\s\S]*?)```/.exec(guide)?.[1];
   if (!example) throw new Error('docs/guides/http-api.md has no typed-client-example block');
   await writeFile(join(dir, 'lifecycle.ts'), example);
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   if (server) await new Promise((resolve) => server.close(resolve));
@@ -177,7 +177,7 @@ test('the generated client type-checks the guide’s lifecycle and the right cal
   const refused = new Set(diagnostics.map(lineOf));
   const compiled = wrong.filter((_, index) => !refused.has(firstWrong + index)).map(([name]) => name);
   expect(compiled, 'wrong calls that compiled').toEqual([]);
-}, 30_000);
+}, 60_000);
 
 test('the guide’s lifecycle runs against a server on SQLite, and every exchange matches the document', async () => {
   const { ticketLifecycle } = (await import(/* @vite-ignore */ join(dir, 'lifecycle.ts'))) as {

@@ -25,7 +25,7 @@ const limitParam = z.coerce
   .number()
   .pipe(limitSchema)
   .default(25)
-  .meta({ type: 'integer', minimum: 1, maximum: LIMITS.pageSize, description: 'Page size, 1 to 100.' });
+  .meta({ type: 'integer', minimum: 1, maximum: LIMITS.pageSize, description: `Page size, 1 to ${LIMITS.pageSize}.` });
 const pageQuery = z.strictObject({ limit: limitParam, cursor: cursorSchema.optional() });
 const searchQuery = z.strictObject({
   q: searchTextSchema.meta({
