@@ -250,11 +250,13 @@ test('the intake schema tells the widget the fields and their rules, custom fiel
   const schema = await call('GET', '/intake-schema');
   expect(schema.status).toBe(200);
   const body = schema.json() as {
-    fields: { properties: Record<string, { maxLength?: number }>; required: string[] };
+    fields: { properties: Record<string, { maxLength?: number; anyOf?: unknown[] }>; required: string[] };
     customFields: { properties: Record<string, { maxLength?: number }> };
   } & Record<string, unknown>;
   expect(body.fields.required).toEqual(['subject', 'body']);
   expect(body.fields.properties.subject?.maxLength).toBe(255);
+  // The form sends the honeypot: the schema it checks against takes it, empty.
+  expect(body.fields.properties.homepage).toMatchObject({ anyOf: [{ const: '' }, { type: 'null' }] });
   expect(body.customFields.properties.accountId?.maxLength).toBe(20);
   expect(body).toMatchObject({
     topics: [{ id: 'cards', label: 'Cards' }],

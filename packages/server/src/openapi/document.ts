@@ -63,8 +63,8 @@ function documented(io: 'input' | 'output') {
   };
 }
 
-/** One schema as a schema object inside the document (no `$schema`). */
-function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+/** One schema as a schema object inside the document (no `$schema`), read as generators read the document. */
+export function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const { $schema: _schema, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,

@@ -1,5 +1,6 @@
-import { openTicketInputSchema } from '@ticketkit/core';
 import * as z from 'zod';
+import { toSchema } from '../openapi/document.js';
+import { openTicketBody } from './request-bodies.js';
 import { json, type RouteSpec } from './route.js';
 
 /** What `GET /intake-schema` answers: what the widget shows and checks before sending. */
@@ -45,10 +46,9 @@ export function customFieldsJsonSchema(schema: unknown): JsonSchema | null {
   return converted && typeof converted === 'object' ? (converted as JsonSchema) : null;
 }
 
-let fieldsSchema: JsonSchema | undefined;
-
 /** `GET /intake-schema` and `GET /openapi.json`: what clients read before they call. */
 export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] {
+  let fieldsSchema: JsonSchema | undefined;
   return [
     {
       method: 'GET',
@@ -58,11 +58,8 @@ export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] 
       access: 'anyone',
       responses: { 200: { description: 'The intake schema.', schema: intakeSchemaResponse } },
       async handle({ desk, options }) {
-        fieldsSchema ??= z.toJSONSchema(openTicketInputSchema, {
-          io: 'input',
-          unrepresentable: 'any',
-          target: 'draft-2020-12',
-        });
+        // The body as the API document states it: with the honeypot field the form sends, and the same rules.
+        fieldsSchema ??= toSchema(openTicketBody(options.honeypotField));
         const departments = options.intake.departments
           ? (await desk.departments.list()).map(({ id, name }) => ({ id, name }))
           : null;
