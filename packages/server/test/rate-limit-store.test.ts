@@ -1,4 +1,4 @@
-import { memoryRateLimitStore } from '@ticketkit/server';
+import { type MemoryRateLimitStoreOptions, memoryRateLimitStore, type RateLimitResult } from '@ticketkit/server';
 import { expect, test } from 'vitest';
 
 /**
@@ -6,6 +6,15 @@ import { expect, test } from 'vitest';
  * constant work per hit when full (it scanned every key per new one: 4 s of
  * blocking work for 1,000 new keys at 100,000 live ones).
  */
+
+/** The memory store answers at once: its hits as plain results. */
+function syncStore(options: MemoryRateLimitStoreOptions = {}) {
+  const memory = memoryRateLimitStore(options);
+  return {
+    hit: (key: string, limit: number, windowMs: number, now: number) =>
+      memory.hit(key, limit, windowMs, now) as RateLimitResult,
+  };
+}
 
 /** Counts the Map operations and Map entries visited while `run` runs (synchronously). */
 function countMapWork(run: () => void): number {
@@ -42,7 +51,7 @@ function countMapWork(run: () => void): number {
 }
 
 test('fixed windows: counts within the window, refuses past the limit, starts again after it', () => {
-  const store = memoryRateLimitStore();
+  const store = syncStore();
   const hit = (now: number) => store.hit('ip:1', 2, 1_000, now);
   expect(hit(0)).toEqual({ allowed: true, retryAfterMs: 1_000, remaining: 1 });
   expect(hit(400)).toEqual({ allowed: true, retryAfterMs: 600, remaining: 0 });
@@ -51,7 +60,7 @@ test('fixed windows: counts within the window, refuses past the limit, starts ag
 });
 
 test('when full, the oldest window goes and the newer ones keep counting', () => {
-  const store = memoryRateLimitStore({ maxKeys: 3 });
+  const store = syncStore({ maxKeys: 3 });
   const hit = (key: string, now: number) => store.hit(key, 1, 60_000, now);
   hit('a', 0);
   hit('b', 1);
@@ -66,7 +75,7 @@ test('when full, the oldest window goes and the newer ones keep counting', () =>
 });
 
 test('finished windows are dropped as they reach the front, so live counters are not evicted for them', () => {
-  const store = memoryRateLimitStore({ maxKeys: 3 });
+  const store = syncStore({ maxKeys: 3 });
   store.hit('short-1', 1, 10, 0);
   store.hit('short-2', 1, 10, 0);
   store.hit('long', 1, 60_000, 1);
@@ -78,7 +87,7 @@ test('finished windows are dropped as they reach the front, so live counters are
 
 test('a full store does constant work per new key (Map operations counted, not time)', () => {
   const maxKeys = 5_000;
-  const store = memoryRateLimitStore({ maxKeys });
+  const store = syncStore({ maxKeys });
   for (let index = 0; index < maxKeys; index++) store.hit(`live:${index}`, 10, 3_600_000, 0);
   const newKeys = 1_000;
   const work = countMapWork(() => {

@@ -88,7 +88,9 @@ export function openApiDocument(routes: readonly RouteSpec[], basePath: string):
         name: header.name,
         in: 'header',
         required: header.required ?? false,
-        schema: { type: 'string' },
+        schema: header.schema
+          ? z.toJSONSchema(header.schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' })
+          : { type: 'string' },
         description: header.description,
       })),
     ].map((parameter) => {
