@@ -1,4 +1,4 @@
-import { type Actor, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
+import { type Actor, isTicketkitError, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
 import * as z from 'zod';
 import { rateLimit } from '../abuse/enforce-rate-limit.js';
 import { HttpProblem } from '../http/problem.js';
@@ -132,22 +132,32 @@ export const intakeRoute: RouteSpec = {
     // One commit: the ticket and its token. The token is derived from the ticket id, so every retry of this
     // request (by Idempotency-Key) gets this same token. The per-email limit counts in `admit`, once the desk has
     // checked the request: refused requests and retries cost the customer they name nothing.
-    const { ticket, accessToken } = await desk.tickets.openWithAccessToken(input as never, {
-      actor,
-      accessToken: { derive: options.deriveToken, expiresIn: options.tokenExpiresIn },
-      admit: async () => {
-        admitted = true;
-        if (!perEmail) return;
-        const email = actor.type === 'customer' ? actor.email : String((input.requester as { email?: unknown })?.email);
-        await rateLimit(
-          options,
-          'intake:email',
-          email.toLowerCase(),
-          perEmail,
-          'Too many new tickets from this email address',
+    const { ticket, accessToken } = await desk.tickets
+      .openWithAccessToken(input as never, {
+        actor,
+        accessToken: { derive: options.deriveToken, expiresIn: options.tokenExpiresIn },
+        admit: async () => {
+          admitted = true;
+          if (!perEmail) return;
+          const email =
+            actor.type === 'customer' ? actor.email : String((input.requester as { email?: unknown })?.email);
+          await rateLimit(
+            options,
+            'intake:email',
+            email.toLowerCase(),
+            perEmail,
+            'Too many new tickets from this email address',
+          );
+        },
+      })
+      .catch((error: unknown) => {
+        // The desk names the key it stores, a digest the client never sent.
+        if (!isTicketkitError(error, 'IDEMPOTENCY_MISMATCH')) throw error;
+        throw new HttpProblem(
+          'IDEMPOTENCY_MISMATCH',
+          'The Idempotency-Key was already used for a different request: use a new key for a new ticket',
         );
-      },
-    });
+      });
     // A retry answers with the first answer's token — unless it was revoked or has expired since: that token is not
     // handed out again, and nothing else about the ticket either.
     if (!admitted && !(await desk.accessTokens.verify(accessToken.token))) {
