@@ -6,17 +6,20 @@ import type { Identity } from '../identity/identify.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
+const IDEMPOTENCY_KEY_MESSAGE =
+  'must be 16 to 255 characters of A–Z, a–z, 0–9 and - _ . ~ + / = (a random value, e.g. a UUID)';
+
 /** What an `Idempotency-Key` may be: long enough to be random, in characters every random-key generator uses. */
 export const idempotencyKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9._~+/=-]{16,255}$/)
+  .regex(/^[A-Za-z0-9._~+/=-]{16,255}$/, { message: IDEMPOTENCY_KEY_MESSAGE })
   .describe(
     'A random value you make per request (a UUID, or 16+ random characters), 16 to 255 of A–Z, a–z, 0–9 and - _ . ~ + / =. ' +
       'Only the caller who sent it can replay it: keys are scoped to your session, or — for anonymous intake — to the requester, ' +
       'so a guessable key would let others replay your request.',
   );
-const IDEMPOTENCY_KEY_MESSAGE =
-  'must be 16 to 255 characters of A–Z, a–z, 0–9 and - _ . ~ + / = (a random value, e.g. a UUID)';
+// The body's `idempotencyKey` with the HTTP API's rule, to name every refused field at once when the key is wrong.
+const intakeBodySchema = openTicketInputSchema.extend({ idempotencyKey: idempotencyKeySchema.optional() });
 const requesterSchema = openTicketInputSchema.shape.requester.unwrap();
 
 /** What `POST /tickets` answers. */
@@ -44,11 +47,11 @@ async function scopedKey(identity: Identity, key: string): Promise<string> {
 /** The Idempotency-Key of a request (header, or the body's `idempotencyKey`), checked; `undefined` when none. */
 function idempotencyKeyOf(request: Request, input: Record<string, unknown>): string | undefined {
   const header = request.headers.get('idempotency-key');
-  const refuse = (pointer: string, path: string) =>
-    new HttpProblem('VALIDATION_FAILED', `${path}: ${IDEMPOTENCY_KEY_MESSAGE}`, {
-      errors: [{ pointer, path: [path], message: IDEMPOTENCY_KEY_MESSAGE }],
+  if (header !== null && !idempotencyKeySchema.safeParse(header).success) {
+    throw new HttpProblem('VALIDATION_FAILED', `Idempotency-Key: ${IDEMPOTENCY_KEY_MESSAGE}`, {
+      errors: [{ pointer: '', path: ['Idempotency-Key'], message: IDEMPOTENCY_KEY_MESSAGE }],
     });
-  if (header !== null && !idempotencyKeySchema.safeParse(header).success) throw refuse('', 'Idempotency-Key');
+  }
   if (header !== null && input.idempotencyKey !== undefined && input.idempotencyKey !== header) {
     throw new HttpProblem('VALIDATION_FAILED', 'idempotencyKey: differs from the Idempotency-Key header', {
       errors: [
@@ -56,10 +59,12 @@ function idempotencyKeyOf(request: Request, input: Record<string, unknown>): str
       ],
     });
   }
-  const key = header ?? input.idempotencyKey;
-  if (key !== undefined && !idempotencyKeySchema.safeParse(key).success)
-    throw refuse('/idempotencyKey', 'idempotencyKey');
-  return key as string | undefined;
+  if (header !== null) return header;
+  // A wrong key in the body is refused with every other refused field, as the desk would name them.
+  if (input.idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(input.idempotencyKey).success) {
+    parseInput(intakeBodySchema, input, 'open input');
+  }
+  return input.idempotencyKey as string | undefined;
 }
 
 /**
