@@ -18,7 +18,7 @@ export const idempotencyKeySchema = z
       'Only the caller who sent it can replay it: keys are scoped to your session, or — for anonymous intake — to the requester, ' +
       'so a guessable key would let others replay your request.',
   );
-// The body's `idempotencyKey` with the HTTP API's rule, to name every refused field at once when the key is wrong.
+// The intake body with the HTTP API's rule for `idempotencyKey`: documented, and checked to name every refused field at once.
 const intakeBodySchema = openTicketInputSchema.extend({ idempotencyKey: idempotencyKeySchema.optional() });
 const requesterSchema = openTicketInputSchema.shape.requester.unwrap();
 
@@ -92,7 +92,7 @@ export const intakeRoute: RouteSpec = {
   summary:
     'Open a ticket. Anyone may (rate limited per IP and per email); the answer carries the access token that opens this ticket to its requester.',
   access: 'anyone',
-  body: openTicketInputSchema,
+  body: intakeBodySchema,
   bodyRequired: true,
   headers: [
     {
