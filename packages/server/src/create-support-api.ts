@@ -1,6 +1,7 @@
 import type { HelpDesk } from '@ticketkit/core';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { rateLimit } from './abuse/enforce-rate-limit.js';
 import { csrfCheck } from './http/csrf.js';
 import { errorResponse, HttpProblem } from './http/problem.js';
 import { readJson } from './http/read-json.js';
@@ -87,7 +88,11 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     return document;
   };
   const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];
-  const limits = { maxBodyBytes: settings.maxBodyBytes, maxJsonDepth: settings.maxJsonDepth };
+  const limits = {
+    maxBodyBytes: settings.maxBodyBytes,
+    maxJsonDepth: settings.maxJsonDepth,
+    bodyTimeoutMs: settings.bodyTimeoutMs,
+  };
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -117,7 +122,19 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     app.on(route.method, `${settings.basePath}${route.path}`, async (c) => {
       const request = c.req.raw;
       if (UNSAFE.has(request.method)) csrfCheck(request, settings);
-      const identity = await identify(request, desk, settings);
+      const clientIp = settings.clientIp ? settings.clientIp(request) : socketAddress(c.env);
+      const identity = await identify(request, desk, settings, async () => {
+        if (settings.tokenPerIp && clientIp) await rateLimit(settings, 'token:ip', clientIp, settings.tokenPerIp);
+      });
+      if (identity.kind === 'token' && settings.tokenPerTicket) {
+        await rateLimit(
+          settings,
+          'token:ticket',
+          identity.ticket.id,
+          settings.tokenPerTicket,
+          'Too many requests with this ticket’s access token',
+        );
+      }
       const params = c.req.param() as Record<string, string>;
       checkAccess(route.access, identity, params);
       return route.handle({
@@ -127,7 +144,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
         desk,
         options: settings,
         identity,
-        clientIp: settings.clientIp ? settings.clientIp(request) : socketAddress(c.env),
+        clientIp,
         body: async () => {
           if (request.method === 'GET') return undefined;
           if (!route.bodyRequired && hasNoBody(request)) return {};

@@ -17,7 +17,10 @@ export interface RateLimit {
   window: Duration;
 }
 
-/** Limits on ticket intake (`POST /tickets`), the one route anyone may call. */
+/**
+ * Rate limits: on ticket intake (`POST /tickets`), the one route anyone may
+ * call, and on requests authenticated by a customer's access token.
+ */
 export interface RateLimitOptions {
   /**
    * Per client IP (see {@link SupportApiOptions.clientIp}); `false` turns it off.
@@ -25,10 +28,24 @@ export interface RateLimitOptions {
    */
   intakePerIp?: RateLimit | false;
   /**
-   * Per requester email; `false` turns it off.
+   * Per requester email, counting only tickets the desk opened: a refused
+   * request (invalid, rejected by a plugin) and a retry with the same
+   * `Idempotency-Key` cost nothing, so nobody locks a customer out by sending
+   * bad requests in their name. `false` turns it off.
    * @default { limit: 10, window: '1h' }
    */
   intakePerEmail?: RateLimit | false;
+  /**
+   * Requests carrying a Bearer token, per client IP, counted before the
+   * token is checked (so guessing tokens is throttled too); `false` turns it off.
+   * @default { limit: 300, window: '1m' }
+   */
+  tokenPerIp?: RateLimit | false;
+  /**
+   * Requests with a valid access token, per ticket it opens; `false` turns it off.
+   * @default { limit: 120, window: '1m' }
+   */
+  tokenPerTicket?: RateLimit | false;
   /**
    * Where counters live.
    * @default memoryRateLimitStore()
@@ -93,7 +110,7 @@ export interface SupportApiOptions {
   basePath?: string;
   /** Cross-origin browser access; none by default. */
   cors?: CorsOptions;
-  /** Intake rate limits. */
+  /** Rate limits of intake and of access-token requests. */
   rateLimits?: RateLimitOptions;
   /**
    * The client's IP for rate limits. Behind a proxy, read it from the header
@@ -106,6 +123,14 @@ export interface SupportApiOptions {
    * @default 1048576 (1 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * How long a request body may take to arrive once the API starts reading
+   * it (408 beyond, and the connection is closed): a client dribbling its
+   * body byte by byte holds no handler for long. Set your server's own
+   * timeouts too (see `toNodeHandler`).
+   * @default '10s'
+   */
+  bodyTimeout?: Duration;
   /**
    * Deepest JSON nesting accepted (422 beyond).
    * @default 32
@@ -140,9 +165,12 @@ export interface ResolvedOptions {
   cors: { origins: string[]; credentials: boolean; maxAgeSeconds: number } | null;
   intakePerIp: { limit: number; windowMs: number } | null;
   intakePerEmail: { limit: number; windowMs: number } | null;
+  tokenPerIp: { limit: number; windowMs: number } | null;
+  tokenPerTicket: { limit: number; windowMs: number } | null;
   rateLimitStore: RateLimitStore;
   clientIp: ((request: Request) => string | null) | null;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   maxJsonDepth: number;
   honeypotField: string | null;
   intake: { topics: { id: string; label: string }[]; departments: boolean };
@@ -185,6 +213,8 @@ const optionsSchema = z.strictObject({
     .strictObject({
       intakePerIp: rateLimit.optional(),
       intakePerEmail: rateLimit.optional(),
+      tokenPerIp: rateLimit.optional(),
+      tokenPerTicket: rateLimit.optional(),
       store: z
         .custom<RateLimitStore>((value) => typeof (value as RateLimitStore | null)?.hit === 'function', {
           message: 'must have a hit() method',
@@ -198,6 +228,9 @@ const optionsSchema = z.strictObject({
     .int()
     .min(1_024)
     .max(100 * 1_048_576)
+    .optional(),
+  bodyTimeout: duration
+    .refine((value) => (parseDuration(value) ?? 0) >= 1, { message: 'must be at least 1 ms' })
     .optional(),
   maxJsonDepth: z.number().int().min(2).max(1_000).optional(),
   honeypotField: z.union([z.literal(false), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)]).optional(),
@@ -246,9 +279,12 @@ export function resolveOptions(options: SupportApiOptions = {}): ResolvedOptions
       : null,
     intakePerIp: window(parsed.rateLimits?.intakePerIp, { limit: 60, window: '1m' }),
     intakePerEmail: window(parsed.rateLimits?.intakePerEmail, { limit: 10, window: '1h' }),
+    tokenPerIp: window(parsed.rateLimits?.tokenPerIp, { limit: 300, window: '1m' }),
+    tokenPerTicket: window(parsed.rateLimits?.tokenPerTicket, { limit: 120, window: '1m' }),
     rateLimitStore: parsed.rateLimits?.store ?? memoryRateLimitStore(),
     clientIp: (parsed.clientIp as ((request: Request) => string | null) | undefined) ?? null,
     maxBodyBytes: parsed.maxBodyBytes ?? 1_048_576,
+    bodyTimeoutMs: parseDuration(parsed.bodyTimeout ?? '10s') ?? 10_000,
     maxJsonDepth: parsed.maxJsonDepth ?? 32,
     honeypotField: parsed.honeypotField === false ? null : (parsed.honeypotField ?? 'website'),
     intake: { topics: parsed.intake?.topics ?? [], departments: parsed.intake?.departments ?? false },

@@ -101,7 +101,7 @@ async function fixture(options: SupportApiOptions = {}, extraTickets = 0): Promi
   const errors: unknown[] = [];
   const api = createSupportApi(desk, {
     authenticate: (request) => SESSIONS.get(request.headers.get(SESSION_HEADER) ?? '') ?? null,
-    rateLimits: { intakePerIp: false, intakePerEmail: false },
+    rateLimits: { intakePerIp: false, intakePerEmail: false, tokenPerIp: false, tokenPerTicket: false },
     cors: { origins: [ALLOWED_ORIGIN], credentials: true },
     onError: (error) => errors.push(error),
     ...options,
@@ -343,7 +343,7 @@ const latin1 = fc.string({
   maxLength: 40,
 });
 
-const idempotencyKey = fc.stringMatching(/^[\x21-\x7E]{1,40}$/);
+const idempotencyKey = fc.stringMatching(/^[A-Za-z0-9._~+/=-]{16,40}$/);
 
 const CONTROLS = ['\0', '\u0001', '\u0007', '\b', '\t', '\n', '\v', '\f', '\r', '\r\n', '\u001b', '\u007f'];
 const SPECIAL_STRINGS = [
@@ -1034,7 +1034,8 @@ const isETag = (value: string) => Number(/^(?:W\/)?"(\d{1,12})"$/.exec(value.tri
 
 /**
  * The answer the headers alone decide, in the order the API checks them:
- * a Bearer token that does not verify, a cookie-authenticated change from
+ * a Bearer token that does not verify (when the host's session is not
+ * there first), a cookie-authenticated change from
  * elsewhere, who may call the route, the media type, then the
  * Idempotency-Key of intake or the If-Match of a command.
  */
@@ -1043,15 +1044,18 @@ function expectedHeaderStatus(
   method: string,
   route: BodyRoute | undefined,
 ): { status: number; code: string; names?: string } | undefined {
-  if (headers.has('authorization')) return { status: 401, code: 'UNAUTHENTICATED' };
-  if (method !== 'GET' && headers.has('cookie') && !headers.has('x-ticketkit-csrf')) {
+  // The host's session wins; else a Bearer token must verify. Other schemes (Basic) are the host's, and ignored.
+  const session = SESSIONS.get(headers.get(SESSION_HEADER) ?? '');
+  const bearer = /^Bearer(\s|$)/i.test(headers.get('authorization') ?? '');
+  if (bearer && !session) return { status: 401, code: 'UNAUTHENTICATED' };
+  if (method !== 'GET' && headers.has('cookie') && !bearer && !headers.has('x-ticketkit-csrf')) {
     const origin = headers.get('origin');
     const allowed =
       origin === null ? headers.get('sec-fetch-site') === 'same-origin' : [ORIGIN, ALLOWED_ORIGIN].includes(origin);
     if (!allowed) return { status: 403, code: 'CSRF_REJECTED' };
   }
   if (!route) return undefined;
-  const actor = SESSIONS.get(headers.get(SESSION_HEADER) ?? '');
+  const actor = session;
   if (route.access !== 'anyone' && !actor) return { status: 401, code: 'UNAUTHENTICATED' };
   if (route.access === 'agent' && actor?.type !== 'agent') return { status: 403, code: 'FORBIDDEN' };
   const type = headers.get('content-type');
@@ -1059,7 +1063,7 @@ function expectedHeaderStatus(
   if (type === null || !JSON_TYPES.includes(type)) return undefined;
   const key = headers.get('idempotency-key');
   if (route === INTAKE) {
-    return key !== null && !/^[\x21-\x7E]{1,255}$/.test(key)
+    return key !== null && !/^[A-Za-z0-9._~+/=-]{16,255}$/.test(key)
       ? { status: 422, code: 'VALIDATION_FAILED', names: 'Idempotency-Key' }
       : undefined;
   }

@@ -60,6 +60,13 @@ export interface OpenWithAccessTokenOptions extends OpenOptions {
      */
     expiresIn?: Duration | null;
   };
+  /**
+   * Called once the desk has checked the request and is about to commit a
+   * new ticket — never for a retry its `idempotencyKey` answers. Throw to
+   * refuse the ticket; nothing is written. The HTTP API counts its per-email
+   * rate limit here, so only tickets the desk accepts are counted.
+   */
+  admit?: () => void | Promise<void>;
 }
 
 /**

@@ -72,6 +72,8 @@ export interface OpenAccessToken {
 interface OpenExtras {
   followUpOf?: Ticket;
   accessToken?: OpenAccessToken;
+  /** Called once the request is checked, before a new ticket is committed (never for a replay); throws to refuse it. */
+  admit?: () => void | Promise<void>;
 }
 
 /** What opening a ticket gives: the ticket, and its access token when one was asked for. */
@@ -210,6 +212,7 @@ async function openWithOptions(
 
   // Drafted before the commit, so a bad derived token refuses the request with nothing written.
   const token = extras.accessToken && (await drafted(extras.accessToken, id, new Date(at)));
+  await extras.admit?.();
 
   for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
     const ticket: Ticket = { ...draft, number: await desk.numbers.next() };
@@ -266,6 +269,9 @@ const openWithAccessTokenOptionsSchema = queryOptionsSchema.extend({
       expiresIn: durationSchema.nullable().default('90d'),
     })
     .default({ expiresIn: '90d' }),
+  admit: z
+    .custom<() => void | Promise<void>>((value) => typeof value === 'function', { message: 'must be a function' })
+    .optional(),
 });
 
 /**
@@ -277,8 +283,10 @@ export async function openWithAccessToken(
   rawInput: unknown,
   rawOptions: unknown,
 ): Promise<{ ticket: Ticket; accessToken: IssuedAccessToken }> {
-  const { accessToken, ...options } = parseInput(openWithAccessTokenOptionsSchema, rawOptions, 'options', ['options']);
-  const opened = await openWithOptions(desk, rawInput, options, { accessToken });
+  const { accessToken, admit, ...options } = parseInput(openWithAccessTokenOptionsSchema, rawOptions, 'options', [
+    'options',
+  ]);
+  const opened = await openWithOptions(desk, rawInput, options, { accessToken, ...(admit ? { admit } : {}) });
   if (!opened.accessToken) throw new Error('openTicket issued no access token');
   return { ticket: opened.ticket, accessToken: opened.accessToken };
 }

@@ -1,3 +1,4 @@
+import { bearerToken } from '../identity/identify.js';
 import type { ResolvedOptions } from '../options.js';
 import { HttpProblem } from './problem.js';
 
@@ -7,11 +8,13 @@ import { HttpProblem } from './problem.js';
  * comes from this origin or an allowed one (`Origin`, or
  * `Sec-Fetch-Site: same-origin`), or carries the `X-Ticketkit-CSRF` header,
  * which a browser never sends cross-site without a CORS preflight the API
- * would refuse. Requests without cookies (server to server, Bearer tokens)
- * cannot be forged by a browser and pass.
+ * would refuse. Requests without cookies (server to server), or with a
+ * Bearer token, cannot be forged by a browser and pass; Basic credentials
+ * can (a browser sends them along on its own), so they do not exempt a request.
  */
 export function csrfCheck(request: Request, options: ResolvedOptions): void {
-  if (!request.headers.has('cookie') || request.headers.has('authorization')) return;
+  // Only a Bearer header proves a non-simple request: a browser sends cached Basic credentials cross-site on its own.
+  if (!request.headers.has('cookie') || bearerToken(request) !== null) return;
   if (request.headers.has('x-ticketkit-csrf')) return;
   const origin = request.headers.get('origin');
   if (origin !== null) {

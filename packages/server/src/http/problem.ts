@@ -8,8 +8,10 @@ export type HttpProblemCode =
   | 'UNAUTHENTICATED'
   | 'MALFORMED_JSON'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
+  | 'ACCESS_REVOKED'
   | 'CSRF_REJECTED'
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
@@ -58,8 +60,10 @@ const STATUS: Record<ProblemCode, number> = {
   UNAUTHENTICATED: 401,
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  ACCESS_REVOKED: 409,
   CSRF_REJECTED: 403,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -78,8 +82,10 @@ const TITLES: Record<ProblemCode, string> = {
   UNAUTHENTICATED: 'Authentication required',
   MALFORMED_JSON: 'Malformed JSON',
   PAYLOAD_TOO_LARGE: 'Request body too large',
+  REQUEST_TIMEOUT: 'Request body too slow',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   RATE_LIMITED: 'Too many requests',
+  ACCESS_REVOKED: 'Access token revoked or expired',
   CSRF_REJECTED: 'Cross-site request refused',
   ROUTE_NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',

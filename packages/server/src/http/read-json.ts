@@ -6,6 +6,8 @@ export interface BodyLimits {
   maxBodyBytes: number;
   /** Deeper JSON is refused with 422 before it is parsed. */
   maxJsonDepth: number;
+  /** A body still arriving this long after reading began is refused with 408 (and the connection closed). */
+  bodyTimeoutMs: number;
 }
 
 /** Whether a Content-Type is JSON in UTF-8 (the only charset JSON has: RFC 8259). */
@@ -19,7 +21,35 @@ export function isJsonContentType(header: string | null): boolean {
 // The client went away mid-body, or its stream failed: a bad request, not a fault of the desk (no 500).
 const unreadable = () => new HttpProblem('MALFORMED_JSON', 'The body could not be read to its end');
 
-async function readCapped(request: Request, max: number): Promise<Uint8Array> {
+const tooSlow = (ms: number) =>
+  // `Connection: close`: the client is still sending, and the socket is not kept for its next request.
+  new HttpProblem('REQUEST_TIMEOUT', `The body did not arrive within ${ms} ms`, {}, { connection: 'close' });
+
+/**
+ * Reads the body within `timeoutMs`: a client sending it at a byte a second
+ * would otherwise hold the handler (and its socket) until the server's own
+ * request timeout, 300 s by default in Node.
+ */
+async function readInTime(request: Request, max: number, timeoutMs: number): Promise<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const controller = new AbortController();
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(tooSlow(timeoutMs));
+    }, timeoutMs);
+  });
+  const reading = readCapped(request, max, controller.signal);
+  // Once the deadline has answered, the read may still fail when the socket closes: nobody waits for it then.
+  reading.catch(() => undefined);
+  try {
+    return await Promise.race([reading, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(request: Request, max: number, signal: AbortSignal): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > max) {
     throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);
@@ -37,6 +67,7 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array> {
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
+  signal.addEventListener('abort', () => reader.cancel().catch(() => undefined), { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -88,7 +119,8 @@ export function jsonDepth(text: string): number {
 /**
  * Reads a request's JSON body within the limits: the media type (415), the
  * size (413: a Content-Length over the limit before reading anything; a body
- * without one counted while it streams in and cut off at the limit), UTF-8
+ * without one counted while it streams in and cut off at the limit), the
+ * time it takes to arrive (408), UTF-8
  * (400), the nesting depth (422, before parsing, so no parser recursion is
  * ever at the client's mercy) and the syntax (400).
  */
@@ -101,7 +133,7 @@ export async function readJson(request: Request, limits: BodyLimits): Promise<un
       { 'accept-post': 'application/json', 'accept-patch': 'application/json' },
     );
   }
-  const bytes = await readCapped(request, limits.maxBodyBytes);
+  const bytes = await readInTime(request, limits.maxBodyBytes, limits.bodyTimeoutMs);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -8,6 +8,13 @@ import type { SupportApi } from '../create-support-api.js';
  * (`app.use('/support/api', toNodeHandler(api))`): Express strips the mount
  * path from `req.url`, so the handler reads `req.originalUrl` instead and the
  * API sees the whole path.
+ *
+ * The API bounds the time a body takes to arrive (`bodyTimeout`); bound the
+ * rest on your server, whose defaults hold a slow client for up to 300 s:
+ * `server.headersTimeout = 10_000` (the request head), `server.requestTimeout
+ * = 30_000` (the whole request, a backstop above `bodyTimeout`) and
+ * `server.keepAliveTimeout = 5_000` (idle kept-alive connections; below your
+ * load balancer's idle timeout).
  */
 export function toNodeHandler(api: SupportApi): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const listener = getRequestListener((request, env) => api.fetch(request, env));

@@ -1,12 +1,14 @@
-import { type Actor, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
+import { type Actor, isTicketkitError, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
 import * as z from 'zod';
+import { rateLimit } from '../abuse/enforce-rate-limit.js';
 import { HttpProblem } from '../http/problem.js';
-import type { ResolvedOptions } from '../options.js';
+import type { Identity } from '../identity/identify.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
-import { openTicketBody } from './request-bodies.js';
+import { IDEMPOTENCY_KEY_MESSAGE, idempotencyKeySchema, openTicketBody } from './request-bodies.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+// The intake body with the HTTP API's rule for `idempotencyKey`: documented, and checked to name every refused field at once.
+const intakeBodySchema = openTicketInputSchema.extend({ idempotencyKey: idempotencyKeySchema.optional() });
 const requesterSchema = openTicketInputSchema.shape.requester.unwrap();
 
 /** What `POST /tickets` answers. */
@@ -18,22 +20,40 @@ export const intakeResponseSchema = z.object({
   accessTokenExpiresAt: z.string().nullable(),
 });
 
-async function limit(
-  options: ResolvedOptions,
-  bucket: 'ip' | 'email',
-  key: string,
-  rule: { limit: number; windowMs: number },
-) {
-  const result = await options.rateLimitStore.hit(`intake:${bucket}:${key}`, rule.limit, rule.windowMs, Date.now());
-  if (!result.allowed) {
-    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1_000));
-    throw new HttpProblem(
-      'RATE_LIMITED',
-      `Too many new tickets from this ${bucket === 'ip' ? 'address' : 'email address'}: try again in ${seconds} s`,
-      {},
-      { 'retry-after': String(seconds) },
-    );
+/**
+ * The key the desk stores for an `Idempotency-Key`: a digest of the key and
+ * whose it is. A signed-in caller's keys and anonymous intake's are kept
+ * apart (the desk itself scopes them by the actor, which for anonymous intake
+ * is the requester the body names), so nobody replays a session's request
+ * without the session; and the key itself is never stored.
+ */
+async function scopedKey(identity: Identity, key: string): Promise<string> {
+  const owner = identity.kind === 'session' ? 'session' : 'public';
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${owner}\u0000${key}`));
+  return `http-${owner}-${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The Idempotency-Key of a request (header, or the body's `idempotencyKey`), checked; `undefined` when none. */
+function idempotencyKeyOf(request: Request, input: Record<string, unknown>): string | undefined {
+  const header = request.headers.get('idempotency-key');
+  if (header !== null && !idempotencyKeySchema.safeParse(header).success) {
+    throw new HttpProblem('VALIDATION_FAILED', `Idempotency-Key: ${IDEMPOTENCY_KEY_MESSAGE}`, {
+      errors: [{ pointer: '', path: ['Idempotency-Key'], message: IDEMPOTENCY_KEY_MESSAGE }],
+    });
   }
+  if (header !== null && input.idempotencyKey !== undefined && input.idempotencyKey !== header) {
+    throw new HttpProblem('VALIDATION_FAILED', 'idempotencyKey: differs from the Idempotency-Key header', {
+      errors: [
+        { pointer: '/idempotencyKey', path: ['idempotencyKey'], message: 'differs from the Idempotency-Key header' },
+      ],
+    });
+  }
+  if (header !== null) return header;
+  // A wrong key in the body is refused with every other refused field, as the desk would name them.
+  if (input.idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(input.idempotencyKey).success) {
+    parseInput(intakeBodySchema, input, 'open input');
+  }
+  return input.idempotencyKey as string | undefined;
 }
 
 /**
@@ -67,7 +87,10 @@ export const intakeRoute: RouteSpec = {
     {
       name: 'Idempotency-Key',
       description:
-        'Retries with the same key (for 24 hours) create one ticket and get the same answer; the same key with a different body is refused (422).',
+        'A random key per request (16+ characters, e.g. a UUID): retries with the same key (for 24 hours) by the same caller create one ticket and get the same answer; the same key with a different body is refused (422). ' +
+        'Keys are scoped to the caller (the signed-in session, or for anonymous intake the requester), so another caller’s key opens a new ticket and never answers with its token. ' +
+        'A retry after the ticket’s access token was revoked or expired is refused (409 ACCESS_REVOKED).',
+      schema: idempotencyKeySchema,
     },
   ],
   errors: [429],
@@ -80,7 +103,9 @@ export const intakeRoute: RouteSpec = {
   },
   async handle(context) {
     const { options, desk, clientIp } = context;
-    if (options.intakePerIp && clientIp) await limit(options, 'ip', clientIp, options.intakePerIp);
+    if (options.intakePerIp && clientIp) {
+      await rateLimit(options, 'intake:ip', clientIp, options.intakePerIp, 'Too many new tickets from this address');
+    }
     const body = await context.body();
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new HttpProblem('VALIDATION_FAILED', 'Invalid open input: the body must be an object', {
@@ -97,40 +122,49 @@ export const intakeRoute: RouteSpec = {
       }
       delete input[options.honeypotField];
     }
-    const header = context.request.headers.get('idempotency-key');
-    if (header !== null) {
-      if (!IDEMPOTENCY_KEY.test(header)) {
-        throw new HttpProblem('VALIDATION_FAILED', 'Idempotency-Key: must be 1 to 255 printable ASCII characters', {
-          errors: [{ pointer: '', path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }],
-        });
-      }
-      if (input.idempotencyKey !== undefined && input.idempotencyKey !== header) {
-        throw new HttpProblem('VALIDATION_FAILED', 'idempotencyKey: differs from the Idempotency-Key header', {
-          errors: [
-            {
-              pointer: '/idempotencyKey',
-              path: ['idempotencyKey'],
-              message: 'differs from the Idempotency-Key header',
-            },
-          ],
-        });
-      }
-      input.idempotencyKey = header;
-    }
+    const key = idempotencyKeyOf(context.request, input);
+    if (key === undefined) delete input.idempotencyKey;
+    else input.idempotencyKey = await scopedKey(context.identity, key);
     const actor = intakeActor(context, input);
-    if (options.intakePerEmail) {
-      const email = actor.type === 'customer' ? actor.email : String((input.requester as { email?: unknown })?.email);
-      await limit(options, 'email', email.toLowerCase(), options.intakePerEmail);
-    }
+    const perEmail = options.intakePerEmail;
+    let admitted = false;
     // One commit: the ticket and its token. The token is derived from the ticket id, so every retry of this
-    // request (by Idempotency-Key) gets this same token.
-    const { ticket, accessToken } = await desk.tickets.openWithAccessToken(input as never, {
-      actor,
-      accessToken: {
-        derive: options.deriveToken,
-        expiresIn: options.tokenExpiresIn,
-      },
-    });
+    // request (by Idempotency-Key) gets this same token. The per-email limit counts in `admit`, once the desk has
+    // checked the request: refused requests and retries cost the customer they name nothing.
+    const { ticket, accessToken } = await desk.tickets
+      .openWithAccessToken(input as never, {
+        actor,
+        accessToken: { derive: options.deriveToken, expiresIn: options.tokenExpiresIn },
+        admit: async () => {
+          admitted = true;
+          if (!perEmail) return;
+          const email =
+            actor.type === 'customer' ? actor.email : String((input.requester as { email?: unknown })?.email);
+          await rateLimit(
+            options,
+            'intake:email',
+            email.toLowerCase(),
+            perEmail,
+            'Too many new tickets from this email address',
+          );
+        },
+      })
+      .catch((error: unknown) => {
+        // The desk names the key it stores, a digest the client never sent.
+        if (!isTicketkitError(error, 'IDEMPOTENCY_MISMATCH')) throw error;
+        throw new HttpProblem(
+          'IDEMPOTENCY_MISMATCH',
+          'The Idempotency-Key was already used for a different request: use a new key for a new ticket',
+        );
+      });
+    // A retry answers with the first answer's token — unless it was revoked or has expired since: that token is not
+    // handed out again, and nothing else about the ticket either.
+    if (!admitted && !(await desk.accessTokens.verify(accessToken.token))) {
+      throw new HttpProblem(
+        'ACCESS_REVOKED',
+        'This request was answered before, and the access token it issued has been revoked or has expired: ask the help desk for a new link, or sign in',
+      );
+    }
     return json(
       201,
       {

@@ -22,6 +22,19 @@ import * as z from 'zod';
  * request-bodies.test.ts holds both to the same verdicts.
  */
 
+export const IDEMPOTENCY_KEY_MESSAGE =
+  'must be 16 to 255 characters of A–Z, a–z, 0–9 and - _ . ~ + / = (a random value, e.g. a UUID)';
+
+/** What an `Idempotency-Key` may be: long enough to be random, in characters every random-key generator uses. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._~+/=-]{16,255}$/, { message: IDEMPOTENCY_KEY_MESSAGE })
+  .describe(
+    'A random value you make per request (a UUID, or 16+ random characters), 16 to 255 of A–Z, a–z, 0–9 and - _ . ~ + / =. ' +
+      'Only the caller who sent it can replay it: keys are scoped to your session, or — for anonymous intake — to the requester, ' +
+      'so a guessable key would let others replay your request.',
+  );
+
 type Shape = Record<string, z.ZodType>;
 
 /** Text the desk refuses when blank: the document says "contains something other than white space". */
@@ -67,7 +80,12 @@ export function openTicketBody(honeypotField: string | null): z.ZodType {
       }
     : {};
   const { requester: _requester, ...rest } = openTicketInputSchema.shape as Shape;
-  return z.strictObject({ requester, ...withText(rest, ['subject', 'body']), ...trap });
+  return z.strictObject({
+    requester,
+    ...withText(rest, ['subject', 'body']),
+    idempotencyKey: idempotencyKeySchema.optional(),
+    ...trap,
+  });
 }
 
 const replyShape = replyInputSchema.shape as Shape;

@@ -36,7 +36,7 @@ export interface HeaderSpec {
   name: string;
   description: string;
   required?: boolean;
-  /** The value's form, for the document (a plain string without it). */
+  /** The value's schema (documented; the handler checks it): a plain string without it. */
   schema?: z.ZodType;
 }
 
@@ -78,11 +78,29 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 /** A ticket as the caller may see it: everything for agents, the customer view for customers. */
 export function ticketFor(identity: Identity, ticket: Ticket): Record<string, unknown> | Ticket {
-  return identity.kind === 'session' && identity.actor.type === 'agent' ? ticket : customerTicket(ticket);
+  return isAgent(identity) ? ticket : customerTicket(ticket);
 }
 
-/** The `ETag` of a ticket: its version, which `If-Match` sends back to refuse a stale write. */
-export const etagOf = (ticket: Ticket) => `"${ticket.version}"`;
+const isAgent = (identity: Identity) => identity.kind === 'session' && identity.actor.type === 'agent';
+
+/**
+ * The `ETag` of a ticket as the caller sees it, which `If-Match` sends back
+ * to refuse a stale write. For agents, its version. For customers, a digest
+ * of what they can see — their view of the ticket (but its `updatedAt`) and
+ * the public thread — as 12 digits: the version moves with internal notes
+ * and assignments, and a customer's validator must not show that activity.
+ */
+export async function etagOf(context: RouteContext, ticket: Ticket): Promise<string> {
+  if (isAgent(context.identity)) return `"${ticket.version}"`;
+  if (context.identity.kind === 'anonymous') throw new Error('checkAccess admits no anonymous caller here');
+  const thread = await context.desk.tickets.thread(ticket.id, { actor: context.identity.actor });
+  const { updatedAt: _moves, ...view } = customerTicket(ticket);
+  const seen = JSON.stringify([view, thread.length, thread.at(-1)?.id ?? null]);
+  const digest = new DataView(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(seen)));
+  // 12 digits, the first not 0: the form of every ETag the API sends, so one If-Match rule serves both.
+  const number = (digest.getUint32(0) * 2 ** 16 + digest.getUint16(4)) % 900_000_000_000;
+  return `"${number + 100_000_000_000}"`;
+}
 
 /** Refuses callers the route's access does not admit (401 nobody, 403 the wrong kind, 404 another ticket). */
 export function checkAccess(access: Access, identity: Identity, params: Record<string, string>): void {

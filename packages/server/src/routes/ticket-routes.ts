@@ -29,10 +29,15 @@ const IF_MATCH = /^(?:W\/)?"(\d{1,12})"$/;
 
 const ifMatchHeader = {
   name: 'If-Match',
-  description: 'The ticket’s ETag (its version) as you last saw it: the change is refused with 409 if it has moved on.',
+  description:
+    'The ticket’s ETag as you last saw it: the change is refused with 409 if it has moved on (for a customer: if what they can see of it has).',
   schema: z.string().regex(/^(?:W\/)?"(?!0+")\d{1,12}"$/),
 };
-const etagHeader = { name: 'ETag', description: 'The ticket’s version.' };
+const etagHeader = {
+  name: 'ETag',
+  description:
+    'The ticket’s validator as you see it: for agents its version; for customers a digest of their view and the public thread, which internal notes and assignments do not move.',
+};
 
 /** The actor of a request that passed its access check. */
 function actorOf(context: RouteContext): Actor {
@@ -40,18 +45,35 @@ function actorOf(context: RouteContext): Actor {
   return context.identity.actor;
 }
 
-/** `If-Match: "7"` → expected version 7. */
-function expectedVersion(request: Request): number | undefined {
+/** `If-Match: "7"` → 7. */
+function ifMatch(request: Request): number | undefined {
   const header = request.headers.get('if-match');
   if (header === null) return undefined;
-  const version = Number(IF_MATCH.exec(header.trim())?.[1]);
+  const value = Number(IF_MATCH.exec(header.trim())?.[1]);
   // Versions start at 1: `"0"` is no ETag the API ever sent (and the desk would name it `options.expectedVersion`).
-  if (!(version >= 1)) {
+  if (!(value >= 1)) {
     throw new HttpProblem('VALIDATION_FAILED', 'If-Match: must be the ticket’s ETag, e.g. "7"', {
       errors: [{ pointer: '', path: ['If-Match'], message: 'must be the ticket’s ETag, e.g. "7"' }],
     });
   }
-  return version;
+  return value;
+}
+
+/**
+ * The version a command expects, from `If-Match`. An agent's ETag is the
+ * version itself. A customer's is a digest of their view (see `etagOf`): it
+ * is compared with the ticket as it is now, and the command then expects
+ * that version — a change the customer cannot see landing in between is
+ * still a 409, and their retry with the same ETag passes.
+ */
+async function expectedVersion(context: RouteContext): Promise<number | undefined> {
+  const value = ifMatch(context.request);
+  if (value === undefined || actorOf(context).type !== 'customer') return value;
+  const ticket = await context.desk.tickets.get(context.params.ref ?? '', { actor: actorOf(context) });
+  if ((await etagOf(context, ticket)) !== `"${value}"`) {
+    throw new HttpProblem('CONFLICT', `Ticket ${ticket.number} has changed since you read it: read it again`);
+  }
+  return ticket.version;
 }
 
 type CommandName =
@@ -91,19 +113,19 @@ function commandRoute(spec: {
     responses: { 200: { description: 'The ticket as committed.', schema: anyTicket, headers: [etagHeader] } },
     async handle(context) {
       const input = await context.body();
-      const version = expectedVersion(context.request);
+      const version = await expectedVersion(context);
       const run = context.desk.tickets[spec.command] as HelpDesk['tickets']['note'];
       const ticket = await run(context.params.ref ?? '', input as never, {
         actor: actorOf(context),
         ...(version === undefined ? {} : { expectedVersion: version }),
       });
-      return json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+      return ticketResponse(ticket, context);
     },
   };
 }
 
-const ticketResponse = (ticket: Ticket, context: RouteContext) =>
-  json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+const ticketResponse = async (ticket: Ticket, context: RouteContext) =>
+  json(200, ticketFor(context.identity, ticket), { etag: await etagOf(context, ticket) });
 
 /** The ticket routes: reading a ticket and every command on it. */
 export const ticketRoutes: RouteSpec[] = [
