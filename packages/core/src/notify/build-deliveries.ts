@@ -1,6 +1,6 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { newId } from '../internal/ids.js';
-import type { Ticket } from '../schemas/ticket.js';
+import { type Ticket, toTicketSummary } from '../schemas/ticket.js';
 import type { NotificationType } from '../sdk/notifier.js';
 import type { Delivery } from '../storage/delivery-records.js';
 import type { OutboxMessage, PlannedNotification } from '../storage/storage-adapter.js';
@@ -48,6 +48,8 @@ export async function buildDeliveries(
     ? new Map((await desk.storage.listThread(ticket.id)).map((entry) => [entry.id, entry.body]))
     : new Map<string, string>();
   const agentName = await holderName(desk, ticket);
+  // Once per message, and without custom fields: every delivery row holds it.
+  const summary = toTicketSummary(ticket);
   const at = stamp.at.toISOString();
   const deliveries: Delivery[] = [];
 
@@ -76,7 +78,7 @@ export async function buildDeliveries(
             id,
             type,
             recipient: { email: recipient.email, name: recipient.name },
-            ticket,
+            ticket: summary,
             subject,
             text,
           },

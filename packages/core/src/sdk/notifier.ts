@@ -1,4 +1,4 @@
-import type { Ticket } from '../schemas/ticket.js';
+import type { TicketSummary } from '../schemas/ticket.js';
 
 /**
  * The notifications a desk sends, each switchable like osTicket's alerts:
@@ -30,8 +30,12 @@ export interface Notification {
   type: NotificationType;
   /** Who receives it. */
   recipient: { email: string; name: string | null };
-  /** The ticket as it was when the notification was written. */
-  ticket: Ticket;
+  /**
+   * The ticket as it was when the notification was written, without its
+   * custom `fields` (a delivery row holds it for every recipient; read the
+   * fields with `desk.tickets.get` when a notifier needs them).
+   */
+  ticket: TicketSummary;
   /** Subject line: one line, no control characters. */
   subject: string;
   /** Plain-text body. */

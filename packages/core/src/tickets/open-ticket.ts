@@ -145,7 +145,7 @@ async function openWithOptions(
   if (who.kind === 'agent' && !worksIn(who.agent, departmentId)) {
     throw new TicketkitError('FORBIDDEN', `Agent ${who.agent.id} does not work in department ${departmentId}`);
   }
-  const fields = await validateCustomFields(desk.fields, input.fields);
+  const fields = await validateCustomFields(desk.fields, input.fields, desk.settings.fieldLimits);
 
   const at = desk.clock.now().toISOString();
   const id = newId();

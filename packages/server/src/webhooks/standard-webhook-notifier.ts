@@ -4,7 +4,7 @@ import {
   type NotificationType,
   type Notifier,
   parseInput,
-  type Ticket,
+  type TicketSummary,
   type ValidationIssue,
 } from '@ticketkit/core';
 import * as z from 'zod';
@@ -56,8 +56,8 @@ export interface StandardWebhookData {
   subject: string;
   /** Plain-text body, rendered from the desk's template. */
   text: string;
-  /** The ticket as it was when the notification was written. */
-  ticket: Ticket;
+  /** The ticket as it was when the notification was written, without its custom fields. */
+  ticket: TicketSummary;
 }
 
 /** The JSON body {@link standardWebhookNotifier} POSTs, in the Standard Webhooks payload shape. */
