@@ -40,7 +40,7 @@ for (const [what, fields, expected] of HOSTILE) {
     const { desk, storage } = await createTestDesk();
     const before = storageSnapshot(storage);
     const refused = await refusal(() =>
-      desk.tickets.open({ subject: 'Hi', body: 'Hello', departmentId: 'help', fields }, { actor: actors.ken }),
+      desk.tickets.open({ subject: 'Hi', body: 'Hello', departmentId: 'help', fields: fields as never }, { actor: actors.ken }),
     );
     expect(refused).toEqual([expected]);
     expect(storageSnapshot(storage)).toBe(before);

@@ -73,8 +73,20 @@ export interface NotificationSettings extends Partial<NotificationTemplate> {
   enabled?: boolean;
 }
 
+/** What a {@link LinkBuilder} gets besides the ticket. */
+export interface LinkContext {
+  /**
+   * The customer's access token for this ticket, to put in the link as it
+   * is (base64url: safe in a path, a query or a fragment). Given to the
+   * customer link of notifications when the desk has `links.accessToken`;
+   * `null` otherwise, and always `null` for agent links and canned
+   * responses (a reply is stored in the thread, a token never is).
+   */
+  accessToken: string | null;
+}
+
 /** Builds the `{{link}}` of a notification; `null` when there is none for this ticket. */
-export type LinkBuilder = (ticket: Ticket) => string | null | Promise<string | null>;
+export type LinkBuilder = (ticket: Ticket, context: LinkContext) => string | null | Promise<string | null>;
 
 /** The links notifications carry. */
 export interface NotificationLinks {
@@ -82,6 +94,17 @@ export interface NotificationLinks {
   customer?: LinkBuilder;
   /** An agent's link to the ticket in the console (alerts to staff). */
   agent?: LinkBuilder;
+  /**
+   * Derives the customer's access token of a ticket from its id, for the
+   * customer link: `hmacAccessToken(secret)` with the secret the API's
+   * `customerTokens.secret` also has, so the link carries the very token
+   * `POST /tickets` issued. The token is derived when the notification is
+   * handed to its notifier — in whichever process sends it, on every retry —
+   * and is never stored: delivery rows and the delivery log hold a
+   * placeholder in its place, and notifiers with `perRecipient: false`
+   * (webhooks) never get it.
+   */
+  accessToken?: (ticketId: string) => string | Promise<string>;
 }
 
 /** How the outbox delivers notifications. */
