@@ -211,7 +211,16 @@ test('a file at schema version 4 migrates its deliveries to ticket summaries, wi
   const insert = old.prepare(`INSERT INTO deliveries
     (id, ticket_id, status, next_attempt_at, claimed_by, claimed_until, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const delivery of deliveries) {
-    insert.run(delivery.id, ticket.id, delivery.status, 0, null, null, Date.parse(delivery.createdAt), JSON.stringify(delivery));
+    insert.run(
+      delivery.id,
+      ticket.id,
+      delivery.status,
+      0,
+      null,
+      null,
+      Date.parse(delivery.createdAt),
+      JSON.stringify(delivery),
+    );
   }
   const bytes = () => old.prepare('SELECT sum(length(data)) FROM deliveries').pluck().get() as number;
   expect(bytes()).toBeGreaterThan(150_000);

@@ -40,7 +40,10 @@ for (const [what, fields, expected] of HOSTILE) {
     const { desk, storage } = await createTestDesk();
     const before = storageSnapshot(storage);
     const refused = await refusal(() =>
-      desk.tickets.open({ subject: 'Hi', body: 'Hello', departmentId: 'help', fields: fields as never }, { actor: actors.ken }),
+      desk.tickets.open(
+        { subject: 'Hi', body: 'Hello', departmentId: 'help', fields: fields as never },
+        { actor: actors.ken },
+      ),
     );
     expect(refused).toEqual([expected]);
     expect(storageSnapshot(storage)).toBe(before);
@@ -51,9 +54,9 @@ test('update refuses fields that would break the limits, alone or merged with th
   const { desk, storage, open } = await createTestDesk();
   const ticket = await open({ fields: manyKeys(40) });
   const before = storageSnapshot(storage);
-  expect(await refusal(() => desk.tickets.update(ticket.id, { fields: manyKeys(5_000) }, { actor: actors.ann }))).toEqual(
-    ['fields: must have at most 64 keys'],
-  );
+  expect(
+    await refusal(() => desk.tickets.update(ticket.id, { fields: manyKeys(5_000) }, { actor: actors.ann })),
+  ).toEqual(['fields: must have at most 64 keys']);
   const more = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`extra${i}`, i]));
   expect(await refusal(() => desk.tickets.update(ticket.id, { fields: more }, { actor: actors.ann }))).toEqual([
     'fields: must have at most 64 keys',
@@ -66,9 +69,9 @@ test('update refuses fields that would break the limits, alone or merged with th
 test('the limits hold with a host schema too, before and after it', async () => {
   // A schema that accepts anything, and one that inflates what it is given.
   const loose = await createTestDesk({ fields: z.record(z.string(), z.unknown()) });
-  expect(
-    await refusal(() => loose.open({ fields: { notes: 'x'.repeat(1_048_576) } }, actors.ken)),
-  ).toEqual(['fields.notes: must be at most 2000 characters']);
+  expect(await refusal(() => loose.open({ fields: { notes: 'x'.repeat(1_048_576) } }, actors.ken))).toEqual([
+    'fields.notes: must be at most 2000 characters',
+  ]);
   const inflating = await createTestDesk({
     fields: z.object({ n: z.number() }).transform(({ n }) => ({ n, padding: 'p'.repeat(n) })),
   });

@@ -103,7 +103,10 @@ export async function buildDeliveries(
         ...notificationValues(planned, quoted),
         'recipient.name': recipient?.name ?? null,
       };
-      return { subject: oneLine(renderTemplate(template.subject, values)), text: renderTemplate(template.text, values) };
+      return {
+        subject: oneLine(renderTemplate(template.subject, values)),
+        text: renderTemplate(template.text, values),
+      };
     };
     const perRecipient = notifiers.filter((notifier) => notifier.perRecipient !== false);
     const perEvent = notifiers.filter((notifier) => notifier.perRecipient === false);

@@ -39,7 +39,12 @@ export function createQueues(desk: DeskContext): QueuesApi {
       const options = parseInput(listOptionsSchema, rawOptions, 'options', ['options']);
       const who = await resolveActor(desk.directory, options.actor);
       const { filter, order } = scopedQuery(name, who);
-      const page = await desk.storage.listTickets({ filter, order, limit: options.limit, cursor: options.cursor ?? null });
+      const page = await desk.storage.listTickets({
+        filter,
+        order,
+        limit: options.limit,
+        cursor: options.cursor ?? null,
+      });
       return { items: page.items.map(toTicketSummary), nextCursor: page.nextCursor };
     },
     async counts(rawOptions) {

@@ -49,7 +49,10 @@ export async function getHistory(desk: DeskContext, ref: string, options: QueryO
 }
 
 /** `desk.tickets.search`: ranked full-text search within the agent's departments. */
-export async function searchTickets(desk: DeskContext, text: string, rawOptions: ListOptions,
+export async function searchTickets(
+  desk: DeskContext,
+  text: string,
+  rawOptions: ListOptions,
 ): Promise<Page<TicketSummary>> {
   const options = parseInput(listOptionsSchema, rawOptions, 'options', ['options']);
   const query = parseInput(searchTextSchema, text, 'search text', ['text']);

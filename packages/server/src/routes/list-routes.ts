@@ -85,7 +85,12 @@ export const listRoutes: RouteSpec[] = [
     summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything).`,
     access: 'agent',
     query: pageQuery,
-    responses: { 200: { description: 'One page.', schema: page(ticketSummarySchema) } },
+    responses: {
+      200: {
+        description: 'One page of ticket summaries: no custom fields (`GET /tickets/:ref` has them).',
+        schema: page(ticketSummarySchema),
+      },
+    },
     async handle(context) {
       const name = context.params.name ?? '';
       if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
@@ -107,7 +112,12 @@ export const listRoutes: RouteSpec[] = [
     summary: 'Ranked full-text search over subjects, numbers and threads, within the agent’s departments.',
     access: 'agent',
     query: searchQuery,
-    responses: { 200: { description: 'One page of matches.', schema: page(ticketSummarySchema) } },
+    responses: {
+      200: {
+        description: 'One page of matching ticket summaries: no custom fields.',
+        schema: page(ticketSummarySchema),
+      },
+    },
     async handle(context) {
       const { q, limit, cursor } = queryOf(searchQuery, context);
       const result = await context.desk.tickets

@@ -67,7 +67,10 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /** A ticket as the caller may see it: everything for agents, the customer view for customers. */
-export function ticketFor<T extends Ticket | TicketSummary>(identity: Identity, ticket: T): Record<string, unknown> | T {
+export function ticketFor<T extends Ticket | TicketSummary>(
+  identity: Identity,
+  ticket: T,
+): Record<string, unknown> | T {
   return identity.kind === 'session' && identity.actor.type === 'agent' ? ticket : customerTicket(ticket);
 }
 
