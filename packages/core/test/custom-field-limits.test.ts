@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as z from 'zod';
-import { DEFAULT_CUSTOM_FIELD_LIMITS, isTicketkitError } from '../src/index.js';
+import { createHelpDesk, DEFAULT_CUSTOM_FIELD_LIMITS, isTicketkitError } from '../src/index.js';
 import { actors, createTestDesk, storageSnapshot } from './support/test-desk.js';
 
 /**
@@ -92,4 +92,17 @@ test('fieldLimits are configurable and checked when the desk is created', async 
   const [bad] = await refusal(() => createTestDesk({ fieldLimits: { maxKeys: -1 } }));
   expect(bad).toMatch(/^fieldLimits\.maxKeys: /);
   expect(DEFAULT_CUSTOM_FIELD_LIMITS).toEqual({ maxBytes: 16_384, maxKeys: 64, maxDepth: 4, maxStringLength: 2_000 });
+});
+
+test('a follow-up of a ticket whose fields predate stricter limits still opens, without copying them', async () => {
+  const roomy = await createTestDesk({ fieldLimits: { maxKeys: 1_000 } });
+  const ticket = await roomy.open({ fields: manyKeys(100) }, actors.ken);
+  await roomy.desk.tickets.assign(ticket.id, { agentId: 'ann' }, { actor: actors.ann });
+  await roomy.desk.tickets.resolve(ticket.id, { resolutionNote: 'Done', body: 'Done' }, { actor: actors.ann });
+  await roomy.desk.tickets.confirmResolution(ticket.id, {}, { actor: actors.ken });
+  // The same storage under the default limits, a month later.
+  const strict = await createHelpDesk({ storage: roomy.storage, clock: roomy.clock, logger: roomy.logger });
+  roomy.clock.advance('31d');
+  const followUp = await strict.tickets.reply(ticket.id, { body: 'Again' }, { actor: actors.ken });
+  expect(followUp).toMatchObject({ followUpOf: ticket.id, fields: {} });
 });

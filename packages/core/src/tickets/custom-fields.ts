@@ -73,6 +73,11 @@ function fieldLimitIssue(fields: Record<string, unknown>, limits: Required<Custo
   return bytes > limits.maxBytes ? { path: [], message: `must be at most ${limits.maxBytes} bytes as JSON` } : null;
 }
 
+/** Whether `fields` are within the limits. */
+export function fitsFieldLimits(fields: Record<string, unknown>, limits: Required<CustomFieldLimits>): boolean {
+  return fieldLimitIssue(fields, limits) === null;
+}
+
 /** Refuses `fields` beyond the limits with `VALIDATION_FAILED` under the `fields` path. */
 export function checkFieldLimits(fields: Record<string, unknown>, limits: Required<CustomFieldLimits>): void {
   const issue = fieldLimitIssue(fields, limits);
