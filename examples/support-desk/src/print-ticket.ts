@@ -64,7 +64,7 @@ export async function describeTicket(desk: HelpDesk, ticket: Ticket): Promise<st
     const { notification } = delivery;
     lines.push(
       `    ${time(delivery.createdAt)}  ${pad(notification.type.replace('ticket.', '').replace('_', ' '), 17)} → ` +
-        `${pad(notification.recipient.email, 20)} ${delivery.status}, ${delivery.attempts.length} attempt${delivery.attempts.length === 1 ? '' : 's'}`,
+        `${pad(notification.recipient?.email ?? '(every recipient)', 20)} ${delivery.status}, ${delivery.attempts.length} attempt${delivery.attempts.length === 1 ? '' : 's'}`,
     );
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { isTicketkitError, type Ticket } from '@ticketkit/core';
 import { makeThreadEntry, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { migrate, type SqliteDatabase, type SqliteStorage, sqliteStorage } from '../src/index.js';
+import { migrate, SCHEMA_VERSION, type SqliteDatabase, type SqliteStorage, sqliteStorage } from '../src/index.js';
 import { tempDirectory } from './support/temp-database.js';
 
 /**
@@ -161,7 +161,7 @@ test('a file written by schema 3 (counts and index kept by triggers) goes on exa
 
   const storage = sqliteStorage({ filename: file });
   await storage.init();
-  expect(storage.schemaVersion()).toBe(4);
+  expect(storage.schemaVersion()).toBe(SCHEMA_VERSION);
   const [first] = before as [Ticket];
   const fresh = makeTicket({ subject: 'New modem' });
   await Promise.all([

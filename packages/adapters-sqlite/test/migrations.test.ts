@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { createHelpDesk, isTicketkitError, type Ticket } from '@ticketkit/core';
-import { makeOutboxMessage, makeTicket } from '@ticketkit/core/testing';
+import { makeDelivery, makeOutboxMessage, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
 import { MIGRATIONS, migrate, SCHEMA_VERSION, sqliteStorage } from '../src/index.js';
@@ -28,7 +28,7 @@ test('a new file is migrated to the current schema, and migrating again changes 
   expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
   const rows = again.database.prepare('SELECT version, name FROM ticketkit_migrations').all();
   expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
-  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2, 3, 4]);
+  expect(rows.map((row) => (row as { version: number }).version)).toEqual([1, 2, 3, 4, 5]);
   expect(again.database.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(again.database.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(again.database.pragma('synchronous', { simple: true })).toBe(1);
@@ -177,4 +177,68 @@ test('migrate refuses a target version it does not know', () => {
     expect(() => migrate(db, target)).toThrow(/targetVersion must be a whole number/);
   }
   db.close();
+});
+
+test('a file at schema version 4 migrates its deliveries to ticket summaries, without custom fields', async () => {
+  const { file } = temp();
+  // The file as version 4 of the adapter wrote it: every delivery row copied the whole ticket.
+  const old = new Database(file());
+  expect(migrate(old, 4)).toEqual({ from: 0, to: 4 });
+  const ticket = makeTicket({ fields: { notes: 'n'.repeat(50_000), lone: 'é\u00a0✓' } });
+  old
+    .prepare(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state,
+    requester_email, subject, created_at, next_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(
+      ticket.id,
+      ticket.number,
+      ticket.status,
+      ticket.departmentId,
+      null,
+      null,
+      ticket.slaState,
+      ticket.requester.email,
+      ticket.subject,
+      Date.parse(ticket.createdAt),
+      null,
+      ticket.version,
+      JSON.stringify(ticket),
+    );
+  const message = makeOutboxMessage(ticket);
+  const deliveries = ['ann@bank.test', 'bob@bank.test', 'ken@example.com'].map((email) => {
+    const delivery = makeDelivery(message, ticket, { status: 'delivered' });
+    return { ...delivery, notification: { ...delivery.notification, recipient: { email, name: null }, ticket } };
+  });
+  const insert = old.prepare(`INSERT INTO deliveries
+    (id, ticket_id, status, next_attempt_at, claimed_by, claimed_until, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const delivery of deliveries) {
+    insert.run(
+      delivery.id,
+      ticket.id,
+      delivery.status,
+      0,
+      null,
+      null,
+      Date.parse(delivery.createdAt),
+      JSON.stringify(delivery),
+    );
+  }
+  const bytes = () => old.prepare('SELECT sum(length(data)) FROM deliveries').pluck().get() as number;
+  expect(bytes()).toBeGreaterThan(150_000);
+  old.close();
+
+  const storage = sqliteStorage({ filename: file() });
+  await storage.init?.();
+  expect(storage.schemaVersion()).toBe(5);
+  for (const delivery of deliveries) {
+    const { fields: _fields, ...summary } = delivery.notification.ticket;
+    expect(await storage.getDelivery(delivery.id)).toEqual({
+      ...delivery,
+      notification: { ...delivery.notification, ticket: summary },
+    });
+  }
+  expect(await storage.getTicket({ id: ticket.id })).toEqual(ticket);
+  const after = storage.database.prepare('SELECT sum(length(data)) FROM deliveries').pluck().get() as number;
+  expect(after).toBeLessThan(6_000);
+  expect(storage.database.pragma('integrity_check', { simple: true })).toBe('ok');
+  await storage.close?.();
 });

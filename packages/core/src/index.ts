@@ -19,5 +19,6 @@ export * from './sdk/index.js';
 export * from './sla/index.js';
 export * from './storage/index.js';
 export * from './templates/index.js';
+export { type CustomFieldLimits, DEFAULT_CUSTOM_FIELD_LIMITS } from './tickets/custom-fields.js';
 export type { TicketNumberOptions } from './tickets/ticket-numbers.js';
 export * from './time/index.js';

@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest';
-import { type Actor, type Page, QUEUE_NAMES, type Ticket } from '../src/index.js';
+import { type Actor, type Page, QUEUE_NAMES, type Ticket, type TicketSummary } from '../src/index.js';
 import { actors, createTestDesk } from './support/test-desk.js';
 
-async function pageThrough(fetch: (cursor: string | null) => Promise<Page<Ticket>>): Promise<string[]> {
+async function pageThrough(fetch: (cursor: string | null) => Promise<Page<TicketSummary>>): Promise<string[]> {
   const numbers: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: Page<Ticket> = await fetch(cursor);
+    const page: Page<TicketSummary> = await fetch(cursor);
     numbers.push(...page.items.map((ticket) => ticket.number));
     cursor = page.nextCursor;
   } while (cursor);

@@ -27,7 +27,7 @@ function inbox(): Notifier & { sent: Notification[]; types_(type: string): strin
     async send(notification) {
       sent.push(notification);
     },
-    types_: (type) => sent.filter((n) => n.type === type).map((n) => n.recipient.email),
+    types_: (type) => sent.filter((n) => n.type === type).map((n) => n.recipient?.email ?? ''),
   };
 }
 

@@ -4,6 +4,7 @@ import { initialSchema } from './001-initial.js';
 import { outboxDeliveries } from './002-outbox-deliveries.js';
 import { accessTokens } from './003-access-tokens.js';
 import { countsAndSearchInCommit } from './004-counts-and-search-in-commit.js';
+import { deliveryTicketSummaries } from './005-delivery-ticket-summaries.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxDeliveries,
   accessTokens,
   countsAndSearchInCommit,
+  deliveryTicketSummaries,
 ];
 
 /** The schema version this version of the adapter writes. */

@@ -15,7 +15,7 @@ import { NOTIFICATION_TYPES, type NotificationType, type Notifier } from '../sdk
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import type { SlaPolicy } from '../sdk/sla-policy.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
-import { customFieldIds } from '../tickets/custom-fields.js';
+import { type CustomFieldLimits, customFieldIds, DEFAULT_CUSTOM_FIELD_LIMITS } from '../tickets/custom-fields.js';
 import type { TicketNumberOptions } from '../tickets/ticket-numbers.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, parseDuration } from '../time/duration.js';
@@ -73,8 +73,20 @@ export interface NotificationSettings extends Partial<NotificationTemplate> {
   enabled?: boolean;
 }
 
+/** What a {@link LinkBuilder} gets besides the ticket. */
+export interface LinkContext {
+  /**
+   * The customer's access token for this ticket, to put in the link as it
+   * is (base64url: safe in a path, a query or a fragment). Given to the
+   * customer link of notifications when the desk has `links.accessToken`;
+   * `null` otherwise, and always `null` for agent links and canned
+   * responses (a reply is stored in the thread, a token never is).
+   */
+  accessToken: string | null;
+}
+
 /** Builds the `{{link}}` of a notification; `null` when there is none for this ticket. */
-export type LinkBuilder = (ticket: Ticket) => string | null | Promise<string | null>;
+export type LinkBuilder = (ticket: Ticket, context: LinkContext) => string | null | Promise<string | null>;
 
 /** The links notifications carry. */
 export interface NotificationLinks {
@@ -82,6 +94,17 @@ export interface NotificationLinks {
   customer?: LinkBuilder;
   /** An agent's link to the ticket in the console (alerts to staff). */
   agent?: LinkBuilder;
+  /**
+   * Derives the customer's access token of a ticket from its id, for the
+   * customer link: `hmacAccessToken(secret)` with the secret the API's
+   * `customerTokens.secret` also has, so the link carries the very token
+   * `POST /tickets` issued. The token is derived when the notification is
+   * handed to its notifier — in whichever process sends it, on every retry —
+   * and is never stored: delivery rows and the delivery log hold a
+   * placeholder in its place, and notifiers with `perRecipient: false`
+   * (webhooks) never get it.
+   */
+  accessToken?: (ticketId: string) => string | Promise<string>;
 }
 
 /** How the outbox delivers notifications. */
@@ -185,6 +208,13 @@ export interface HelpDeskOptions<TFields = Record<string, unknown>> {
    */
   fields?: StandardSchemaV1<Record<string, unknown>, TFields>;
   /**
+   * Bounds on custom `fields`, with or without a schema, checked on open and
+   * update before anything is written: an anonymous form cannot store a
+   * megabyte per ticket. Beyond them, `VALIDATION_FAILED` names `fields`.
+   * @default { maxBytes: 16384, maxKeys: 64, maxDepth: 4, maxStringLength: 2000 }
+   */
+  fieldLimits?: CustomFieldLimits;
+  /**
    * Where the desk reads the time.
    * @default the system clock
    */
@@ -245,6 +275,8 @@ export interface DeskSettings {
   };
   /** See {@link HelpDeskOptions.directoryCacheTtl}, in milliseconds. */
   directoryCacheTtlMs: number;
+  /** See {@link HelpDeskOptions.fieldLimits}. */
+  fieldLimits: Required<CustomFieldLimits>;
 }
 
 const settingsSchema = z.object({
@@ -312,13 +344,21 @@ const settingsSchema = z.object({
   concurrency: z
     .strictObject({ maxAttempts: z.number().int().min(1).max(1_000).default(50) })
     .default({ maxAttempts: 50 }),
+  fieldLimits: z
+    .strictObject({
+      maxBytes: z.number().int().min(2).max(16_777_216).default(DEFAULT_CUSTOM_FIELD_LIMITS.maxBytes),
+      maxKeys: z.number().int().min(0).max(100_000).default(DEFAULT_CUSTOM_FIELD_LIMITS.maxKeys),
+      maxDepth: z.number().int().min(1).max(32).default(DEFAULT_CUSTOM_FIELD_LIMITS.maxDepth),
+      maxStringLength: z.number().int().min(1).max(16_777_216).default(DEFAULT_CUSTOM_FIELD_LIMITS.maxStringLength),
+    })
+    .default({ ...DEFAULT_CUSTOM_FIELD_LIMITS }),
 });
 
 /** Checks the plain-data options and applies defaults; throws `VALIDATION_FAILED` naming the option. */
 export function resolveSettings(
   options: Pick<
     HelpDeskOptions,
-    'lifecycle' | 'intake' | 'concurrency' | 'notifications' | 'directoryCacheTtl' | 'delivery'
+    'lifecycle' | 'intake' | 'concurrency' | 'notifications' | 'directoryCacheTtl' | 'delivery' | 'fieldLimits'
   > & { fields?: StandardSchemaV1 },
 ): DeskSettings {
   const result = settingsSchema.safeParse({
@@ -328,11 +368,12 @@ export function resolveSettings(
     notifications: options.notifications,
     directoryCacheTtl: options.directoryCacheTtl,
     delivery: options.delivery,
+    fieldLimits: options.fieldLimits,
   });
   if (!result.success) {
     throw validationError(toValidationIssues(result.error.issues), 'createHelpDesk options');
   }
-  const { lifecycle, intake, concurrency, notifications, directoryCacheTtl, delivery } = result.data;
+  const { lifecycle, intake, concurrency, notifications, directoryCacheTtl, delivery, fieldLimits } = result.data;
   const fieldIds = customFieldIds(options.fields);
   const switches: Partial<Record<NotificationType, boolean>> = {};
   const templates = {} as Record<NotificationType, CompiledNotificationTemplate>;
@@ -363,5 +404,6 @@ export function resolveSettings(
       sendAfterCommit: delivery.sendAfterCommit,
     },
     directoryCacheTtlMs: parseDuration(directoryCacheTtl) ?? 0,
+    fieldLimits,
   };
 }

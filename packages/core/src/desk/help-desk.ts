@@ -33,7 +33,7 @@ import type {
   TeamInput,
 } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
-import type { Ticket } from '../schemas/ticket.js';
+import type { Ticket, TicketSummary } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
 import type { CannedResponsesApi } from '../tickets/canned-responses.js';
 import type { Duration } from '../time/duration.js';
@@ -133,18 +133,21 @@ export interface TicketsApi<TFields = Record<string, unknown>> {
   thread(ref: string, options: QueryOptions): Promise<ThreadEntry[]>;
   /** The ticket's audit history, oldest first (agents only). */
   history(ref: string, options: QueryOptions): Promise<AuditEvent[]>;
-  /** Ranked full-text search over subjects, numbers and threads (agents only, within their departments). */
-  search(text: string, options: ListOptions): Promise<Page<Ticket<TFields>>>;
+  /**
+   * Ranked full-text search over subjects, numbers and threads (agents only,
+   * within their departments). Items are summaries, without custom fields.
+   */
+  search(text: string, options: ListOptions): Promise<Page<TicketSummary>>;
 }
 
 /** The work queues. */
-export interface QueuesApi<TFields = Record<string, unknown>> {
+export interface QueuesApi {
   /**
    * One page of a queue. Agents see their departments' tickets (admins all);
    * `mine` lists the tickets assigned to the acting agent, or, for a customer,
-   * their own tickets.
+   * their own tickets. Items are summaries, without custom fields.
    */
-  list(name: QueueName, options: ListOptions): Promise<Page<Ticket<TFields>>>;
+  list(name: QueueName, options: ListOptions): Promise<Page<TicketSummary>>;
   /** How many tickets each queue holds for the acting agent. */
   counts(options: QueryOptions): Promise<Record<QueueName, number>>;
 }
@@ -164,7 +167,7 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   /** Ticket commands and queries. */
   readonly tickets: TicketsApi<TFields>;
   /** Work queues and their counts. */
-  readonly queues: QueuesApi<TFields>;
+  readonly queues: QueuesApi;
   /** Departments. */
   readonly departments: DirectoryApi<'departments', DepartmentInput>;
   /** Teams. */

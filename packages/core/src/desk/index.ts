@@ -16,6 +16,7 @@ export type {
   IntakeOptions,
   LifecycleOptions,
   LinkBuilder,
+  LinkContext,
   NotificationLinks,
   NotificationSettings,
 } from './help-desk-options.js';

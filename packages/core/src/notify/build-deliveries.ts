@@ -1,12 +1,12 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { newId } from '../internal/ids.js';
-import type { Ticket } from '../schemas/ticket.js';
-import type { NotificationType } from '../sdk/notifier.js';
+import { type Ticket, toTicketSummary } from '../schemas/ticket.js';
+import type { Notification, NotificationType, Notifier } from '../sdk/notifier.js';
 import type { Delivery } from '../storage/delivery-records.js';
 import type { OutboxMessage, PlannedNotification } from '../storage/storage-adapter.js';
 import { renderTemplate } from '../templates/template.js';
-import { resolveAudience } from './recipients.js';
-import { oneLine, ticketTemplateValues } from './template-values.js';
+import { type Recipient, resolveAudience } from './recipients.js';
+import { type LinkAudience, oneLine, ticketTemplateValues } from './template-values.js';
 
 const TARGET_WORDS: Record<string, string> = { first_response: 'first response', resolution: 'resolution' };
 
@@ -33,9 +33,20 @@ export interface DeliveryClaimStamp {
 }
 
 /**
+ * Stands in for the customer's access token in the links a delivery stores:
+ * the token itself is derived when the notification is handed to its
+ * notifier ({@link withAccessToken}) and never written. Base64url-safe, so a
+ * link builder's URL encoding leaves it as it is.
+ */
+export const ACCESS_TOKEN_PLACEHOLDER = 'ticketkit-access-token-not-stored';
+
+/**
  * Turns an outbox message into deliveries: for each notification, the people
- * its audience means now, and for each of them each notifier that takes the
- * type — rendered with the desk's templates against the ticket as it is now.
+ * its audience means now, and for each of them each per-recipient notifier
+ * that takes the type — rendered with the desk's templates against the
+ * ticket as it is now; and one delivery per notifier with `perRecipient:
+ * false`, whoever the notification is for. Deliveries carry the ticket's
+ * summary (no custom fields) and a placeholder for the customer's token.
  */
 export async function buildDeliveries(
   desk: DeskContext,
@@ -48,8 +59,33 @@ export async function buildDeliveries(
     ? new Map((await desk.storage.listThread(ticket.id)).map((entry) => [entry.id, entry.body]))
     : new Map<string, string>();
   const agentName = await holderName(desk, ticket);
+  // Once per message, and without custom fields: every delivery row holds it.
+  const summary = toTicketSummary(ticket);
   const at = stamp.at.toISOString();
   const deliveries: Delivery[] = [];
+  const deliver = (notifier: Notifier, type: NotificationType, rendered: Rendered, recipient: Recipient | null) => {
+    const id = newId();
+    deliveries.push({
+      id,
+      messageId: message.id,
+      ticketId: ticket.id,
+      notifierId: notifier.id,
+      notification: {
+        id,
+        type,
+        recipient: recipient && { email: recipient.email, name: recipient.name },
+        ticket: summary,
+        ...rendered,
+      },
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: at,
+      claimedBy: stamp.owner,
+      claimedUntil: stamp.until.toISOString(),
+      createdAt: at,
+      updatedAt: at,
+    });
+  };
 
   for (const planned of message.notifications) {
     const type = planned.type as NotificationType;
@@ -57,41 +93,56 @@ export async function buildDeliveries(
     if (notifiers.length === 0 || desk.settings.notifications[type] === false) continue;
     const template = desk.settings.notificationTemplates[type];
     if (!template) continue;
-    for (const recipient of await resolveAudience(desk, ticket, planned.audience, message.excludeAgentId)) {
+    const render = async (recipient: Recipient | null, linkFor: LinkAudience | null): Promise<Rendered> => {
       const values = {
-        ...(await ticketTemplateValues(desk, ticket, { agentName, linkFor: recipient.kind })),
+        ...(await ticketTemplateValues(desk, ticket, {
+          agentName,
+          linkFor,
+          accessToken: desk.links.accessToken ? ACCESS_TOKEN_PLACEHOLDER : null,
+        })),
         ...notificationValues(planned, quoted),
-        'recipient.name': recipient.name,
+        'recipient.name': recipient?.name ?? null,
       };
-      const subject = oneLine(renderTemplate(template.subject, values));
-      const text = renderTemplate(template.text, values);
-      for (const notifier of notifiers) {
-        const id = newId();
-        deliveries.push({
-          id,
-          messageId: message.id,
-          ticketId: ticket.id,
-          notifierId: notifier.id,
-          notification: {
-            id,
-            type,
-            recipient: { email: recipient.email, name: recipient.name },
-            ticket,
-            subject,
-            text,
-          },
-          status: 'pending',
-          attempts: [],
-          nextAttemptAt: at,
-          claimedBy: stamp.owner,
-          claimedUntil: stamp.until.toISOString(),
-          createdAt: at,
-          updatedAt: at,
-        });
+      return {
+        subject: oneLine(renderTemplate(template.subject, values)),
+        text: renderTemplate(template.text, values),
+      };
+    };
+    const perRecipient = notifiers.filter((notifier) => notifier.perRecipient !== false);
+    const perEvent = notifiers.filter((notifier) => notifier.perRecipient === false);
+    if (perRecipient.length > 0) {
+      for (const recipient of await resolveAudience(desk, ticket, planned.audience, message.excludeAgentId)) {
+        const rendered = await render(recipient, recipient.kind);
+        for (const notifier of perRecipient) deliver(notifier, type, rendered, recipient);
       }
+    }
+    if (perEvent.length > 0) {
+      // For nobody in particular: staff alerts keep the agent link; customer notices get none, never the token.
+      const rendered = await render(null, planned.audience.kind === 'requester' ? null : 'agent');
+      for (const notifier of perEvent) deliver(notifier, type, rendered, null);
     }
   }
   return deliveries;
+}
+
+type Rendered = { subject: string; text: string };
+
+/**
+ * The notification a notifier gets: with the customer's access token in place
+ * of the placeholder, derived now (`links.accessToken`), in whichever process
+ * sends it. The stored delivery keeps the placeholder.
+ */
+export async function withAccessToken(desk: DeskContext, delivery: Delivery): Promise<Notification> {
+  const notification = structuredClone(delivery.notification);
+  const derive = desk.links.accessToken;
+  const { subject, text } = notification;
+  if (!derive || !(subject.includes(ACCESS_TOKEN_PLACEHOLDER) || text.includes(ACCESS_TOKEN_PLACEHOLDER))) {
+    return notification;
+  }
+  const token = await derive(delivery.ticketId);
+  notification.subject = subject.replaceAll(ACCESS_TOKEN_PLACEHOLDER, token);
+  notification.text = text.replaceAll(ACCESS_TOKEN_PLACEHOLDER, token);
+  return notification;
 }
 
 /** What one planned notification adds: the quoted message, who acted, the SLA target. */

@@ -3,7 +3,7 @@ import { newId } from '../internal/ids.js';
 import type { NotificationType } from '../sdk/notifier.js';
 import type { Delivery, DeliveryAttempt } from '../storage/delivery-records.js';
 import type { OutboxMessage } from '../storage/storage-adapter.js';
-import { buildDeliveries } from './build-deliveries.js';
+import { buildDeliveries, withAccessToken } from './build-deliveries.js';
 
 /** What one round of outbox work did. */
 export interface OutboxReport {
@@ -164,8 +164,8 @@ export function createOutbox(desk: DeskContext): Outbox {
       }, options.timeoutMs);
     });
     try {
-      const sending = Promise.resolve().then(() =>
-        notifier.send(structuredClone(delivery.notification), {
+      const sending = withAccessToken(desk, delivery).then((notification) =>
+        notifier.send(notification, {
           signal: controller.signal,
           attempt: delivery.attempts.length + 1,
           messageId: delivery.messageId,

@@ -29,7 +29,7 @@ function fieldText(value: unknown): string | number | boolean | null {
 export async function ticketTemplateValues(
   desk: DeskContext,
   ticket: Ticket,
-  options: { agentName: string | null; linkFor: LinkAudience },
+  options: { agentName: string | null; linkFor: LinkAudience | null; accessToken?: string | null },
 ): Promise<TemplateValues> {
   const department = await desk.directory.get('departments', ticket.departmentId);
   const custom = ticket.customStatus ? desk.settings.customStatuses.get(ticket.customStatus)?.name : undefined;
@@ -42,18 +42,23 @@ export async function ticketTemplateValues(
     'requester.email': ticket.requester.email,
     'agent.name': options.agentName,
     'department.name': department?.name ?? ticket.departmentId,
-    link: await linkFor(desk, ticket, options.linkFor),
+    link: options.linkFor ? await linkFor(desk, ticket, options.linkFor, options.accessToken ?? null) : null,
   };
   for (const [id, value] of Object.entries(ticket.fields)) values[`fields.${id}`] = fieldText(value);
   return values;
 }
 
 /** The host's link for this ticket, or `null`. A link builder that throws is logged: the text goes out without it. */
-async function linkFor(desk: DeskContext, ticket: Ticket, audience: LinkAudience): Promise<string | null> {
+async function linkFor(
+  desk: DeskContext,
+  ticket: Ticket,
+  audience: LinkAudience,
+  accessToken: string | null,
+): Promise<string | null> {
   const build = desk.links[audience];
   if (!build) return null;
   try {
-    return (await build(ticket)) ?? null;
+    return (await build(ticket, { accessToken: audience === 'customer' ? accessToken : null })) ?? null;
   } catch (error) {
     desk.logger.error(`links.${audience} failed for ticket ${ticket.number}`, { error });
     return null;

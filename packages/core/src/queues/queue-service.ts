@@ -3,6 +3,7 @@ import type { QueuesApi } from '../desk/help-desk.js';
 import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
 import { listOptionsSchema, queryOptionsSchema } from '../schemas/commands.js';
 import { parseInput } from '../schemas/parse.js';
+import { toTicketSummary } from '../schemas/ticket.js';
 import type { TicketFilter, TicketOrder } from '../storage/storage-adapter.js';
 import { type ResolvedActor, resolveActor } from '../tickets/access.js';
 import { QUEUE_NAMES, type QueueName, queueDefinition } from './queue-definitions.js';
@@ -38,7 +39,13 @@ export function createQueues(desk: DeskContext): QueuesApi {
       const options = parseInput(listOptionsSchema, rawOptions, 'options', ['options']);
       const who = await resolveActor(desk.directory, options.actor);
       const { filter, order } = scopedQuery(name, who);
-      return desk.storage.listTickets({ filter, order, limit: options.limit, cursor: options.cursor ?? null });
+      const page = await desk.storage.listTickets({
+        filter,
+        order,
+        limit: options.limit,
+        cursor: options.cursor ?? null,
+      });
+      return { items: page.items.map(toTicketSummary), nextCursor: page.nextCursor };
     },
     async counts(rawOptions) {
       const options = parseInput(queryOptionsSchema, rawOptions, 'options', ['options']);

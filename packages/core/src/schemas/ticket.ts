@@ -63,3 +63,22 @@ export const ticketSchema = z.object({
 export type Ticket<TFields = Record<string, unknown>> = Omit<z.infer<typeof ticketSchema>, 'fields'> & {
   fields: TFields;
 };
+
+/**
+ * Schema of a {@link TicketSummary}: a ticket without its custom `fields`,
+ * what a queue row or a notification needs.
+ */
+export const ticketSummarySchema = ticketSchema.omit({ fields: true });
+
+/**
+ * A ticket without its custom `fields`: what queue pages, search results and
+ * notifications carry. Custom fields can be large; a list or a delivery row
+ * should not grow with them. Read the whole ticket with `desk.tickets.get`.
+ */
+export type TicketSummary = z.infer<typeof ticketSummarySchema>;
+
+/** The {@link TicketSummary} of a ticket: a copy without `fields`. */
+export function toTicketSummary(ticket: Ticket | TicketSummary): TicketSummary {
+  const { fields: _fields, ...summary } = ticket as Ticket;
+  return summary;
+}

@@ -1,4 +1,4 @@
-import type { Ticket } from '../schemas/ticket.js';
+import type { TicketSummary } from '../schemas/ticket.js';
 
 /**
  * The notifications a desk sends, each switchable like osTicket's alerts:
@@ -28,10 +28,17 @@ export interface Notification {
   id: string;
   /** What the notification is about. */
   type: NotificationType;
-  /** Who receives it. */
-  recipient: { email: string; name: string | null };
-  /** The ticket as it was when the notification was written. */
-  ticket: Ticket;
+  /**
+   * Who receives it; `null` for a notifier with `perRecipient: false`, which
+   * gets one notification per change and type, whoever it was for.
+   */
+  recipient: { email: string; name: string | null } | null;
+  /**
+   * The ticket as it was when the notification was written, without its
+   * custom `fields` (a delivery row holds it for every recipient; read the
+   * fields with `desk.tickets.get` when a notifier needs them).
+   */
+  ticket: TicketSummary;
   /** Subject line: one line, no control characters. */
   subject: string;
   /** Plain-text body. */
@@ -64,7 +71,7 @@ export interface NotifierSendContext {
  * const consoleNotifier: Notifier = {
  *   id: 'console',
  *   async send(notification) {
- *     console.log(`to ${notification.recipient.email}: ${notification.subject}`);
+ *     console.log(`to ${notification.recipient?.email}: ${notification.subject}`);
  *   },
  * };
  * ```
@@ -74,6 +81,15 @@ export interface Notifier {
   readonly id: string;
   /** The notification types this notifier delivers; all of them when left out. */
   readonly types?: readonly NotificationType[];
+  /**
+   * `true`: one notification per recipient (email, a person's chat). `false`:
+   * one per change and type, with `recipient: null`, rendered for nobody in
+   * particular — no greeting name, the agent link in staff alerts, no link
+   * (and never the customer's token) in customer notices. For channels that
+   * post once per event: webhooks, a team's chat room.
+   * @default true
+   */
+  readonly perRecipient?: boolean;
   /** Delivers one notification, once. */
   send(notification: Notification, context: NotifierSendContext): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { newId } from '../internal/ids.js';
 import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
-import type { Ticket } from '../schemas/ticket.js';
+import { type Ticket, type TicketSummary, toTicketSummary } from '../schemas/ticket.js';
 import type { Delivery } from '../storage/delivery-records.js';
 import type { OutboxMessage } from '../storage/storage-adapter.js';
 
@@ -108,7 +108,7 @@ export function makeOutboxMessage(
 /** A pending delivery of `message` (a reply notice to its ticket's customer) for storage tests. */
 export function makeDelivery(
   message: Pick<OutboxMessage, 'id' | 'ticketId' | 'createdAt'>,
-  ticket: Ticket,
+  ticket: Ticket | TicketSummary,
   overrides: Partial<Delivery> = {},
 ): Delivery {
   const id = overrides.id ?? newId();
@@ -121,7 +121,7 @@ export function makeDelivery(
       id,
       type: 'ticket.reply_notice',
       recipient: { email: ticket.requester.email, name: ticket.requester.name },
-      ticket,
+      ticket: toTicketSummary(ticket),
       subject: `[#${ticket.number}] ${ticket.subject}`,
       text: 'Isabella replied:\n\nHappy to help — ✓',
     },

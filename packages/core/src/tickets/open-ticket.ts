@@ -17,7 +17,7 @@ import { defaultPlanFor, scheduleTicket } from '../sla/sla-service.js';
 import type { IdempotencyRecord } from '../storage/storage-adapter.js';
 import type { Duration } from '../time/duration.js';
 import { type ResolvedActor, resolveActor, worksIn } from './access.js';
-import { validateCustomFields } from './custom-fields.js';
+import { fitsFieldLimits, validateCustomFields } from './custom-fields.js';
 import { requireDepartment } from './references.js';
 
 // Random numbers collide rarely; ten collisions in a row mean the mask is too small for the desk.
@@ -147,7 +147,7 @@ async function openWithOptions(
   if (who.kind === 'agent' && !worksIn(who.agent, departmentId)) {
     throw new TicketkitError('FORBIDDEN', `Agent ${who.agent.id} does not work in department ${departmentId}`);
   }
-  const fields = await validateCustomFields(desk.fields, input.fields);
+  const fields = await validateCustomFields(desk.fields, input.fields, desk.settings.fieldLimits);
 
   const at = desk.clock.now().toISOString();
   const id = newId();
@@ -303,7 +303,9 @@ export async function openFollowUp(desk: DeskContext, closed: Ticket, body: stri
       departmentId: closed.departmentId,
       ...(closed.topic ? { topic: closed.topic } : {}),
       source: closed.source,
-      fields: closed.fields,
+      // Fields stored before the desk's limits were what they are now would refuse the customer's message:
+      // the follow-up links to the closed ticket instead of copying them.
+      fields: fitsFieldLimits(closed.fields, desk.settings.fieldLimits) ? closed.fields : {},
     },
     { actor },
     { followUpOf: closed },

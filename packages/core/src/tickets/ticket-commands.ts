@@ -17,7 +17,7 @@ import type { JsonValue } from '../schemas/primitives.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandName } from '../sdk/plugin.js';
 import { renderCannedResponse } from './canned-responses.js';
-import { validateCustomFields } from './custom-fields.js';
+import { checkFieldLimits, validateCustomFields } from './custom-fields.js';
 import { openFollowUp } from './open-ticket.js';
 import {
   requireAgentIn,
@@ -336,7 +336,13 @@ const update: CommandSpec<'update'> = {
       patch.customStatus = custom?.id ?? null;
     }
     if (input.fields !== undefined) {
-      patch.fields = await validateCustomFields(desk.fields, { ...ticket.fields, ...input.fields });
+      // The values sent are bounded before they are merged: a hostile patch costs no more than a bounded walk.
+      checkFieldLimits(input.fields, desk.settings.fieldLimits);
+      patch.fields = await validateCustomFields(
+        desk.fields,
+        { ...ticket.fields, ...input.fields },
+        desk.settings.fieldLimits,
+      );
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [field, to] of Object.entries(patch)) {

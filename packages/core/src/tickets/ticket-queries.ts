@@ -11,7 +11,7 @@ import {
 import { parseInput } from '../schemas/parse.js';
 import { ticketRefSchema } from '../schemas/primitives.js';
 import type { ThreadEntry } from '../schemas/thread.js';
-import type { Ticket } from '../schemas/ticket.js';
+import { type Ticket, type TicketSummary, toTicketSummary } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
 import { searchTerms } from '../storage/ticket-filter.js';
 import { type ResolvedActor, resolveActor } from './access.js';
@@ -49,7 +49,11 @@ export async function getHistory(desk: DeskContext, ref: string, options: QueryO
 }
 
 /** `desk.tickets.search`: ranked full-text search within the agent's departments. */
-export async function searchTickets(desk: DeskContext, text: string, rawOptions: ListOptions): Promise<Page<Ticket>> {
+export async function searchTickets(
+  desk: DeskContext,
+  text: string,
+  rawOptions: ListOptions,
+): Promise<Page<TicketSummary>> {
   const options = parseInput(listOptionsSchema, rawOptions, 'options', ['options']);
   const query = parseInput(searchTextSchema, text, 'search text', ['text']);
   const terms = searchTerms(query);
@@ -58,11 +62,12 @@ export async function searchTickets(desk: DeskContext, text: string, rawOptions:
   const who = await resolveActor(desk.directory, options.actor);
   requireStaff(who, 'search results');
   const filter = who.kind === 'agent' && who.agent.role !== 'admin' ? { departmentIds: who.agent.departmentIds } : {};
-  return desk.storage.searchTickets({
+  const page = await desk.storage.searchTickets({
     text: query,
     terms,
     filter,
     limit: options.limit,
     cursor: options.cursor ?? null,
   });
+  return { items: page.items.map(toTicketSummary), nextCursor: page.nextCursor };
 }

@@ -12,7 +12,7 @@ import {
   searchTextSchema,
   slaPlanSchema,
   teamSchema,
-  ticketSchema,
+  ticketSummarySchema,
   validationError,
 } from '@ticketkit/core';
 import * as z from 'zod';
@@ -94,7 +94,12 @@ export const listRoutes: RouteSpec[] = [
     access: 'agent',
     params: queueParams,
     query: pageQuery,
-    responses: { 200: { description: 'One page.', schema: page(ticketSchema) } },
+    responses: {
+      200: {
+        description: 'One page of ticket summaries: no custom fields (`GET /tickets/:ref` has them).',
+        schema: page(ticketSummarySchema),
+      },
+    },
     async handle(context) {
       const name = context.params.name ?? '';
       if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
@@ -116,7 +121,12 @@ export const listRoutes: RouteSpec[] = [
     summary: 'Ranked full-text search over subjects, numbers and threads, within the agent’s departments.',
     access: 'agent',
     query: searchQuery,
-    responses: { 200: { description: 'One page of matches.', schema: page(ticketSchema) } },
+    responses: {
+      200: {
+        description: 'One page of matching ticket summaries: no custom fields.',
+        schema: page(ticketSummarySchema),
+      },
+    },
     async handle(context) {
       const { q, limit, cursor } = queryOf(searchQuery, context);
       const result = await context.desk.tickets

@@ -1,4 +1,4 @@
-import type { HelpDesk, Ticket } from '@ticketkit/core';
+import type { HelpDesk, Ticket, TicketSummary } from '@ticketkit/core';
 import type * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import type { Identity } from '../identity/identify.js';
@@ -77,7 +77,10 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /** A ticket as the caller may see it: everything for agents, the customer view for customers. */
-export function ticketFor(identity: Identity, ticket: Ticket): Record<string, unknown> | Ticket {
+export function ticketFor<T extends Ticket | TicketSummary>(
+  identity: Identity,
+  ticket: T,
+): Record<string, unknown> | T {
   return isAgent(identity) ? ticket : customerTicket(ticket);
 }
 

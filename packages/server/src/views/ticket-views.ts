@@ -1,4 +1,4 @@
-import { type Ticket, ticketSchema } from '@ticketkit/core';
+import { type Ticket, type TicketSummary, ticketSchema } from '@ticketkit/core';
 
 /**
  * What a customer sees of a ticket: its number, subject and where it stands —
@@ -23,9 +23,9 @@ export const customerTicketSchema = ticketSchema.pick({
   followUpOf: true,
 });
 
-const CUSTOMER_KEYS = Object.keys(customerTicketSchema.shape) as (keyof Ticket)[];
+const CUSTOMER_KEYS = Object.keys(customerTicketSchema.shape) as (keyof TicketSummary)[];
 
 /** A ticket as a customer sees it. */
-export function customerTicket(ticket: Ticket): Record<string, unknown> {
+export function customerTicket(ticket: Ticket | TicketSummary): Record<string, unknown> {
   return Object.fromEntries(CUSTOMER_KEYS.map((key) => [key, ticket[key]]));
 }

@@ -4,7 +4,7 @@ import {
   type NotificationType,
   type Notifier,
   parseInput,
-  type Ticket,
+  type TicketSummary,
   type ValidationIssue,
 } from '@ticketkit/core';
 import * as z from 'zod';
@@ -33,6 +33,17 @@ export interface StandardWebhookNotifierOptions {
    */
   types?: readonly NotificationType[];
   /**
+   * `false`: one request per change and notification type (`recipient:
+   * null`), whoever the notification is for — an alert to five agents is one
+   * request, and customer notices come without the customer's link and
+   * token. `true`: one request per recipient, each with its own
+   * `webhook-id` and the text rendered for that person, customer links and
+   * access tokens included: only for a receiver that delivers to each person
+   * itself (your own mailer).
+   * @default false
+   */
+  perRecipient?: boolean;
+  /**
    * Extra request headers, e.g. an `authorization` the receiver's gateway
    * expects. They may not set `content-type` or the `webhook-*` headers.
    * @default {}
@@ -50,14 +61,14 @@ export interface StandardWebhookData {
    * deduplicates on it.
    */
   messageId: string;
-  /** Who the notification is for. */
+  /** Who the notification is for; `null` unless the notifier was made with `perRecipient: true`. */
   recipient: Notification['recipient'];
   /** Subject line, rendered from the desk's template. */
   subject: string;
   /** Plain-text body, rendered from the desk's template. */
   text: string;
-  /** The ticket as it was when the notification was written. */
-  ticket: Ticket;
+  /** The ticket as it was when the notification was written, without its custom fields. */
+  ticket: TicketSummary;
 }
 
 /** The JSON body {@link standardWebhookNotifier} POSTs, in the Standard Webhooks payload shape. */
@@ -98,6 +109,7 @@ const optionsSchema = z.strictObject({
     return keys;
   }),
   id: z.string().trim().min(1, 'must not be empty').max(100).optional(),
+  perRecipient: z.boolean().default(false),
   types: z
     .array(z.enum(NOTIFICATION_TYPES))
     .min(1, 'must list at least one type (leave it out for every type)')
@@ -121,7 +133,8 @@ const optionsSchema = z.strictObject({
 
 /**
  * A notifier that POSTs each notification to a URL as a Standard Webhook
- * (https://www.standardwebhooks.com): a JSON body `{ type, timestamp, data }`
+ * (https://www.standardwebhooks.com), once per change and notification type
+ * (not once per recipient, unless `perRecipient` says so): a JSON body `{ type, timestamp, data }`
  * (see {@link StandardWebhookPayload}) with the `webhook-id` (the
  * notification id, the same on every retry), `webhook-timestamp` and
  * `webhook-signature` headers. Receivers check requests with
@@ -156,6 +169,7 @@ export function standardWebhookNotifier(options: StandardWebhookNotifierOptions)
   return {
     id: parsed.id ?? 'standard-webhook',
     ...(parsed.types ? { types: parsed.types } : {}),
+    perRecipient: parsed.perRecipient,
     async send(notification, { signal, messageId }) {
       const payload: StandardWebhookPayload = {
         type: notification.type,
