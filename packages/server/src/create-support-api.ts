@@ -7,6 +7,7 @@ import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { deliveryRoutes } from './routes/delivery-routes.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -86,7 +87,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings.basePath);
     return document;
   };
-  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];
+  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...deliveryRoutes, ...metaRoutes(openApi)];
   const limits = { maxBodyBytes: settings.maxBodyBytes, maxJsonDepth: settings.maxJsonDepth };
 
   const app = new Hono();
