@@ -39,6 +39,8 @@ export interface SupportApi {
   openApiDocument(): Record<string, unknown>;
   /** Every route with who may call it: the authorization table. */
   readonly routes: readonly RouteInfo[];
+  /** The path prefix of every route (`basePath` option; `''` for none). */
+  readonly basePath: string;
 }
 
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -164,5 +166,6 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     fetch: async (request, env) => app.fetch(request, env),
     openApiDocument: openApi,
     routes: routes.map(({ method, path, access, summary }) => ({ method, path, access, summary })),
+    basePath: settings.basePath,
   };
 }
