@@ -18,13 +18,31 @@ function exampleBody(method: string, path: string): Record<string, unknown> | un
   return path === '/tickets' ? { requester: { email: 'ken@example.com' }, ...row.body } : row.body;
 }
 
-function bodySchema(document: Schema, operation: Schema): Schema | undefined {
-  const body = operation.requestBody as Schema | undefined;
-  const schema = (((body?.content as Schema | undefined)?.['application/json'] as Schema | undefined)?.schema ??
-    undefined) as Schema | undefined;
+function resolve(document: Schema, schema: Schema | undefined): Schema | undefined {
   const ref = schema?.$ref;
   if (typeof ref !== 'string') return schema;
   return ((document.components as Schema).schemas as Record<string, Schema>)[ref.replace('#/components/schemas/', '')];
+}
+
+/** The fields of a body schema, with whether each is required; alternatives (`anyOf`, `oneOf`) pooled. */
+function bodyFields(document: Schema, operation: Schema): { name: string; required: boolean }[] {
+  const body = operation.requestBody as Schema | undefined;
+  const schema = resolve(
+    document,
+    ((body?.content as Schema | undefined)?.['application/json'] as Schema | undefined)?.schema as Schema | undefined,
+  );
+  const parts = [schema, ...((schema?.anyOf ?? schema?.oneOf ?? schema?.allOf ?? []) as Schema[])]
+    .map((part) => resolve(document, part))
+    .filter((part): part is Schema => part?.properties !== undefined);
+  const fields = new Map<string, boolean>();
+  for (const part of parts) {
+    const required = new Set((part.required as string[] | undefined) ?? []);
+    for (const name of Object.keys(part.properties as Schema)) {
+      // Required only when every alternative that has the field requires it.
+      fields.set(name, (fields.get(name) ?? true) && required.has(name));
+    }
+  }
+  return [...fields].map(([name, required]) => ({ name, required }));
 }
 
 /** The table, one row per route with a request body. */
@@ -33,10 +51,9 @@ export function renderRequestBodies(document: Schema): string {
   for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Schema>>)) {
     for (const [method, operation] of Object.entries(operations)) {
       if (!operation.requestBody) continue;
-      const schema = bodySchema(document, operation);
-      const required = new Set((schema?.required as string[] | undefined) ?? []);
-      const names = Object.keys((schema?.properties as Schema | undefined) ?? {});
-      const fields = names.map((name) => (required.has(name) ? `**\`${name}\`**` : `\`${name}\``)).join(', ');
+      const fields = bodyFields(document, operation)
+        .map(({ name, required }) => (required ? `**\`${name}\`**` : `\`${name}\``))
+        .join(', ');
       const optional = (operation.requestBody as Schema).required ? '' : ' (the body may be left out)';
       const example = exampleBody(method.toUpperCase(), path);
       lines.push(

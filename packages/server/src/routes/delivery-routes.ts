@@ -21,7 +21,8 @@ export const deliveryViewSchema = z.object({
   ticketId: z.string(),
   notifierId: z.string(),
   type: z.enum(NOTIFICATION_TYPES),
-  recipient: z.object({ email: z.string(), name: z.string().nullable() }),
+  /** `null` for a notifier that gets one notification per change (a webhook, a team chat). */
+  recipient: z.object({ email: z.string(), name: z.string().nullable() }).nullable(),
   subject: z.string(),
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.array(z.object({ at: z.string(), durationMs: z.number(), error: z.string().nullable() })),
@@ -38,7 +39,10 @@ export function deliveryView(delivery: Delivery): z.output<typeof deliveryViewSc
     ticketId: delivery.ticketId,
     notifierId: delivery.notifierId,
     type: notification.type,
-    recipient: { email: notification.recipient.email, name: notification.recipient.name },
+    // Checked although typed non-null here: notifiers that post once per change get `recipient: null`.
+    recipient: notification.recipient
+      ? { email: notification.recipient.email, name: notification.recipient.name }
+      : null,
     subject: notification.subject,
     status: delivery.status,
     attempts: delivery.attempts.map(({ at, durationMs, error }) => ({ at, durationMs, error })),
