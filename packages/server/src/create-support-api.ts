@@ -1,6 +1,7 @@
 import type { HelpDesk } from '@ticketkit/core';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { basePathHint } from './http/base-path-hint.js';
 import { csrfCheck } from './http/csrf.js';
 import { errorResponse, HttpProblem } from './http/problem.js';
 import { readJson } from './http/read-json.js';
@@ -146,6 +147,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     method: route.method,
     pattern: new RegExp(`^${settings.basePath}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
   }));
+  const routePaths = [...new Set(routes.map((route) => route.path))];
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     const allowed = patterns.filter((route) => route.pattern.test(path)).map((route) => route.method);
@@ -154,7 +156,8 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
         new HttpProblem('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, {}, { allow: allowed.join(', ') }),
       );
     }
-    return errorResponse(new HttpProblem('ROUTE_NOT_FOUND', `No route ${c.req.method} ${path}`));
+    const hint = basePathHint(path, settings.basePath, routePaths);
+    return errorResponse(new HttpProblem('ROUTE_NOT_FOUND', `No route ${c.req.method} ${path}${hint}`));
   });
   app.onError((error, c) => {
     const response = errorResponse(error);

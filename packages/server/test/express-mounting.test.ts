@@ -74,3 +74,17 @@ test('mounted at its basePath, or above it, after the app’s other middleware: 
   );
   expect((await call('/support/api/tickets', intake)).status).toBe(201);
 });
+
+test('a fetch handler under a prefix it was not told about: the 404 names the basePath to pass', async () => {
+  const local = await createHelpDesk({ storage: memoryStorage(), logger: { warn() {}, error() {} } });
+  const api = createSupportApi(local, {});
+  const missing = await api.fetch(new Request('http://app.test/support/api/tickets/123456/thread'));
+  expect(missing.status).toBe(404);
+  expect(((await missing.json()) as { detail: string }).detail).toContain("basePath: '/support/api'");
+  // A path that ends with no route stays a plain 404.
+  const unknown = await api.fetch(new Request('http://app.test/support/api/nothing-here'));
+  expect(((await unknown.json()) as { detail: string }).detail).toBe('No route GET /support/api/nothing-here');
+  const right = createSupportApi(local, { basePath: '/support/api' });
+  expect((await right.fetch(new Request('http://app.test/support/api/intake-schema'))).status).toBe(200);
+  await local.close();
+});
