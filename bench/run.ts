@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchClock, benchDesk, loadTickets } from './lib/dataset.js';
-import { format } from './lib/stats.js';
+import { renderResultTable } from './lib/result-table.js';
 import { httpLoad } from './suites/http-load.js';
 import { memoryFlatness } from './suites/memory.js';
-import { goalText, type Metric, meetsGoal } from './suites/metric.js';
+import type { Metric } from './suites/metric.js';
 import { readLatency } from './suites/read-latency.js';
 import { writeOverhead } from './suites/write-overhead.js';
 
@@ -76,19 +76,7 @@ metrics.push(
   })),
 );
 
-const rows = metrics.map((metric) => ({
-  metric: metric.name,
-  value: `${format(metric.value)} ${metric.unit}`,
-  goal: goalText(metric),
-  verdict: meetsGoal(metric) ? 'ok' : 'MISSED',
-  detail: metric.detail,
-}));
-const widths = ['metric', 'value', 'goal', 'verdict'].map((key) =>
-  Math.max(key.length, ...rows.map((row) => String(row[key as keyof typeof row]).length)),
-);
-const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ');
-console.log(`\n${line(['metric', 'value', 'goal', 'verdict'])}  detail`);
-for (const row of rows) console.log(`${line([row.metric, row.value, row.goal, row.verdict])}  ${row.detail}`);
+console.log(`\n${renderResultTable(metrics, { smoke: values.smoke ?? false })}`);
 console.log(
   `\n${size.toLocaleString('en-US')} tickets created through the API in ${loadSeconds.toFixed(0)} s (${Math.round(size / loadSeconds)} tickets/s)`,
 );

@@ -29,18 +29,18 @@ import {
   type TicketLookup,
   type TicketSearchQuery,
 } from '@ticketkit/core';
-import Database from 'better-sqlite3';
 import { type BackgroundWorker, startBackgroundWorker } from './background-worker.js';
 import { groupCommit } from './group-commit.js';
 import { DELIVERY_DUE } from './migrations/002-outbox-deliveries.js';
 import { migrate } from './migrations/migrate.js';
+import { ensureFolderOf, openDatabase } from './open-database.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { startWriteThread, WRITE_METHODS, type WriteThread } from './write-thread.js';
 
 /** Options of {@link sqliteStorage}. Pass `filename` or `database`. */
 export interface SqliteStorageOptions {
-  /** Path of the database file, created when missing; `':memory:'` for a throwaway database. */
+  /** Path of the database file, created (with its folder) when missing; `':memory:'` for a throwaway database. */
   filename?: string;
   /**
    * Your own better-sqlite3 `Database`. The adapter sets its pragmas and
@@ -333,7 +333,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   const wantsBackground = !wantsWriteThread && (options.background ?? options.filename !== undefined);
   const searchWindow = Math.max(1, Math.trunc(options.searchWindow ?? 500));
   const owned = options.database === undefined;
-  const db: SqliteDatabase = options.database ?? (new Database(options.filename) as unknown as SqliteDatabase);
+  const db: SqliteDatabase = options.database ?? openDatabase(options.filename as string);
   // The busy timeout first: switching a new file to WAL needs a lock another process may hold.
   const busyTimeout = Math.max(0, Math.trunc(options.busyTimeout ?? 5_000));
   db.pragma(`busy_timeout = ${busyTimeout}`);
@@ -765,6 +765,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
 
     async backup(destination) {
+      ensureFolderOf(destination, 'destination');
       await db.backup(destination);
     },
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { TicketkitError } from '@ticketkit/core';
+import { isTicketkitError, TicketkitError } from '@ticketkit/core';
 import type { SqliteStorageOptions } from './sqlite-storage.js';
 
 /**
@@ -42,7 +42,7 @@ export type WireError =
   | { kind: 'error'; name: string; message: string; code?: string };
 
 export function toWire(error: unknown): WireError {
-  if (error instanceof TicketkitError) {
+  if (isTicketkitError(error)) {
     return { kind: 'ticketkit', code: error.code, message: error.message, details: error.details };
   }
   const {

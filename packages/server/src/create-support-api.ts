@@ -2,12 +2,14 @@ import type { HelpDesk } from '@ticketkit/core';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { rateLimit } from './abuse/enforce-rate-limit.js';
+import { basePathHint } from './http/base-path-hint.js';
 import { csrfCheck } from './http/csrf.js';
 import { errorResponse, HttpProblem } from './http/problem.js';
 import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { deliveryRoutes } from './routes/delivery-routes.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -39,6 +41,8 @@ export interface SupportApi {
   openApiDocument(): Record<string, unknown>;
   /** Every route with who may call it: the authorization table. */
   readonly routes: readonly RouteInfo[];
+  /** The path prefix of every route (`basePath` option; `''` for none). */
+  readonly basePath: string;
 }
 
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -87,7 +91,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings);
     return document;
   };
-  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];
+  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...deliveryRoutes, ...metaRoutes(openApi)];
   const limits = {
     maxBodyBytes: settings.maxBodyBytes,
     maxJsonDepth: settings.maxJsonDepth,
@@ -160,6 +164,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     method: route.method,
     pattern: new RegExp(`^${settings.basePath}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
   }));
+  const routePaths = [...new Set(routes.map((route) => route.path))];
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     const allowed = patterns.filter((route) => route.pattern.test(path)).map((route) => route.method);
@@ -168,7 +173,8 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
         new HttpProblem('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, {}, { allow: allowed.join(', ') }),
       );
     }
-    return errorResponse(new HttpProblem('ROUTE_NOT_FOUND', `No route ${c.req.method} ${path}`));
+    const hint = basePathHint(path, settings.basePath, routePaths);
+    return errorResponse(new HttpProblem('ROUTE_NOT_FOUND', `No route ${c.req.method} ${path}${hint}`));
   });
   app.onError((error, c) => {
     const response = errorResponse(error);
@@ -180,5 +186,6 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     fetch: async (request, env) => app.fetch(request, env),
     openApiDocument: openApi,
     routes: routes.map(({ method, path, access, summary }) => ({ method, path, access, summary })),
+    basePath: settings.basePath,
   };
 }

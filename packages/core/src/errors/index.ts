@@ -4,6 +4,7 @@ export {
   conflictError,
   describeIssues,
   isTicketkitError,
+  TICKETKIT_ERROR_BRAND,
   TicketkitError,
   type TicketkitErrorDetails,
   type TicketkitErrorOptions,

@@ -29,6 +29,13 @@ export interface TicketkitErrorDetails {
   actualVersion?: number;
 }
 
+/**
+ * The brand every {@link TicketkitError} carries, registered globally with `Symbol.for` so that two copies of
+ * `@ticketkit/core` in one process (a host that ended up with a second copy under a package's own
+ * `node_modules`) still recognise each other's errors: `instanceof` compares classes, and each copy has its own.
+ */
+export const TICKETKIT_ERROR_BRAND: unique symbol = Symbol.for('ticketkit.error');
+
 /** Options accepted by the {@link TicketkitError} constructor. */
 export interface TicketkitErrorOptions extends TicketkitErrorDetails {
   /** The underlying error, kept for logs and debugging. */
@@ -50,6 +57,14 @@ export interface TicketkitErrorOptions extends TicketkitErrorDetails {
  * ```
  */
 export class TicketkitError extends Error {
+  /** `instanceof TicketkitError` holds for any error carrying the brand, whichever copy of core built it. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value);
+  }
+
+  /** Marks the error as ticketkit's across copies of this package (see {@link TICKETKIT_ERROR_BRAND}). */
+  declare readonly [TICKETKIT_ERROR_BRAND]: true;
+
   /** The machine-readable reason, one of {@link ERROR_CODES}. */
   readonly code: ErrorCode;
   /** `VALIDATION_FAILED`: the refused fields with their paths. Empty for other codes. */
@@ -75,9 +90,25 @@ export class TicketkitError extends Error {
   }
 }
 
-/** Whether `error` is a {@link TicketkitError}, optionally with the given code. */
+// On the prototype, not each instance: the brand costs nothing per error and stays out of JSON and spreads.
+Object.defineProperty(TicketkitError.prototype, TICKETKIT_ERROR_BRAND, { value: true });
+
+function isBranded(value: unknown): value is TicketkitError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [TICKETKIT_ERROR_BRAND]?: unknown })[TICKETKIT_ERROR_BRAND] === true &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}
+
+/**
+ * Whether `error` is a {@link TicketkitError}, optionally with the given code. Recognises errors built by
+ * another copy of `@ticketkit/core` too (by {@link TICKETKIT_ERROR_BRAND}), so use this rather than
+ * `instanceof` wherever an error may come from a plugin or an adapter.
+ */
 export function isTicketkitError(error: unknown, code?: ErrorCode): error is TicketkitError {
-  return error instanceof TicketkitError && (code === undefined || error.code === code);
+  return isBranded(error) && (code === undefined || error.code === code);
 }
 
 /** Formats issues as `path: message` lines, the way error messages quote them. */

@@ -1,4 +1,4 @@
-import { TicketkitError, validationError } from '../errors/ticketkit-error.js';
+import { isTicketkitError, TicketkitError, validationError } from '../errors/ticketkit-error.js';
 import type { Ticket } from '../schemas/ticket.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
@@ -45,7 +45,7 @@ export function assertStorageAdapter(storage: unknown): asserts storage is Stora
 
 function guard<T>(adapterId: string, operation: string, run: () => Promise<T>): Promise<T> {
   const fail = (error: unknown): never => {
-    if (error instanceof TicketkitError) throw error;
+    if (isTicketkitError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new TicketkitError('STORAGE_FAILED', `Storage '${adapterId}' failed in ${operation}: ${reason}`, {
       cause: error,

@@ -11,13 +11,32 @@ export function typescriptBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 }
 
-/**
- * The `ts` blocks that follow a `<!-- typecheck -->` marker, or an
- * `<!-- http-example: name -->` marker (those also run, in the server's
- * tests): each is a module of its own.
- */
-export function markedBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/<!-- (?:typecheck|http-example: [a-z-]+) -->\s*```ts\n([\s\S]*?)```/g)].map(
-    (match) => match[1] ?? '',
+/** A `ts` block of a Markdown document, with the marker comment just above it, if any. */
+export interface MarkdownBlock {
+  /** The code. */
+  code: string;
+  /** The line of the opening fence, 1-based. */
+  line: number;
+  /** The marker's text, e.g. `typecheck: skip (fragment)`, or `null`. */
+  marker: string | null;
+}
+
+/** Every `ts` block of a Markdown document (indented ones in lists too), with its marker comment. */
+export function markdownBlocks(markdown: string): MarkdownBlock[] {
+  return [...markdown.matchAll(/^(?:<!-- ([^\n]*?) -->[ \t]*\n(?:[ \t]*\n)?)?([ \t]*)```ts\n([\s\S]*?)^\2```/gm)].map(
+    (match) => {
+      const fence = match.index + match[0].indexOf('```ts');
+      return {
+        code: match[3] ?? '',
+        line: markdown.slice(0, fence).split('\n').length,
+        marker: match[1] ?? null,
+      };
+    },
   );
+}
+
+/** The reason of a `<!-- typecheck: skip (reason) -->` marker, or `null` for a block that is type-checked. */
+export function skipReason(block: MarkdownBlock): string | null {
+  const skip = /^typecheck: skip \((.+)\)$/.exec(block.marker ?? '');
+  return skip?.[1] ?? null;
 }

@@ -37,10 +37,11 @@ const searchQuery = z.strictObject({
 });
 const queueParams = { name: z.enum(QUEUE_NAMES) };
 
-const page = (items: z.ZodType) => z.object({ items: z.array(items), nextCursor: z.string().nullable() });
+/** A page of `items`, as every list route answers. */
+export const page = (items: z.ZodType) => z.object({ items: z.array(items), nextCursor: z.string().nullable() });
 
 /** The query string as an object, refusing a repeated parameter (which one would win is anyone's guess). */
-function queryOf<S extends z.ZodType>(schema: S, context: RouteContext): z.output<S> {
+export function queryOf<S extends z.ZodType>(schema: S, context: RouteContext): z.output<S> {
   // No prototype: `?constructor=1` is a parameter like any other (`key in {}` said it was given twice).
   const raw: Record<string, string> = Object.create(null);
   for (const [key, value] of context.query) {
@@ -63,7 +64,8 @@ function searchTextAsQ(error: unknown): unknown {
   );
 }
 
-function actorOf(context: RouteContext) {
+/** The actor of a request that passed its access check. */
+export function actorOf(context: RouteContext) {
   if (context.identity.kind === 'anonymous') throw new Error('checkAccess admits no anonymous caller here');
   return context.identity.actor;
 }

@@ -142,6 +142,22 @@ export const AUTHORIZATION_MATRIX: MatrixRow[] = [
     'a customer lists their own requests; a token lists its one ticket',
   ),
   row('GET', '/directory', 'open', undefined, [401, 403, 403, 403, 403, 200, 200, 200]),
+  row(
+    'GET',
+    '/deliveries',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 403, 403, 200],
+    'the delivery log spans every department: admins only',
+  ),
+  row(
+    'GET',
+    '/tickets/{ref}/deliveries',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 403, 200],
+    "a ticket's notifications: the agents who may see the ticket",
+  ),
   row('GET', '/intake-schema', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
   row('GET', '/openapi.json', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
 ];
