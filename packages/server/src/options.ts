@@ -74,10 +74,13 @@ export interface IntakeSchemaOptions {
   /** Topics the customer picks from (they choose default SLA plans, see `defaultSlaPolicy`). */
   topics?: { id: string; label: string }[];
   /**
-   * Whether the customer picks a department (listing the desk's departments).
+   * Which departments a public form offers: `true` lists all the desk's
+   * departments, an array lists these department ids (in this order), `false`
+   * none (tickets go to the desk's `intake.defaultDepartmentId`). Off by
+   * default: departments are your internal structure until you choose to show them.
    * @default false
    */
-  departments?: boolean;
+  departments?: boolean | string[];
 }
 
 /** Options of {@link createSupportApi}. */
@@ -139,7 +142,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   maxJsonDepth: number;
   honeypotField: string | null;
-  intake: { topics: { id: string; label: string }[]; departments: boolean };
+  intake: { topics: { id: string; label: string }[]; departments: boolean | string[] };
   onError: (error: unknown, request: Request) => void;
 }
 
@@ -197,7 +200,7 @@ const optionsSchema = z.strictObject({
   intake: z
     .strictObject({
       topics: z.array(z.strictObject({ id: z.string().min(1).max(100), label: z.string().min(1).max(200) })).optional(),
-      departments: z.boolean().optional(),
+      departments: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
     })
     .optional(),
   onError: fn.optional(),
