@@ -64,6 +64,7 @@ export class TicketkitWidget extends Base {
   #store: Store = openStore('none');
   #view: View = 'form';
   #open = false;
+  #enter = false;
   #alive = false;
   #sending = false;
   #schema: IntakeSchema | null = null;
@@ -87,24 +88,32 @@ export class TicketkitWidget extends Base {
     }
     this.#store = openStore((this.getAttribute('storage') as StorageMode) || 'session');
     this.#loadSchema();
-    const follow = FOLLOW.exec(location.hash) ?? FOLLOW.exec(location.search);
-    if (follow) {
-      // The token is read once and taken off the address bar (history, screenshots, shared links).
-      const url = new URL(location.href);
-      url.searchParams.delete('tk');
-      url.hash = url.hash.replace(/(^#|&)tk=[^&]*/, '$1').replace(/^#&?$/, '');
-      history.replaceState(history.state, '', url);
-      this.#thread(Number(follow[1]), follow[2]);
-      this.open();
-    } else if (this.hasAttribute('open') || this.hasAttribute('inline')) this.open();
-    else this.#render();
+    addEventListener('hashchange', this.#follow);
+    if (!this.#follow()) {
+      if (this.hasAttribute('open') || this.hasAttribute('inline')) this.open();
+      else this.#render();
+    }
     if (this.#draft().key) this.#send();
     for (const reply of this.#store.get<Reply[]>('replies') ?? []) this.#sendReply(reply);
   }
 
   disconnectedCallback(): void {
     this.#alive = false;
+    removeEventListener('hashchange', this.#follow);
   }
+
+  /** Opens the ticket of a follow link (`#tk=42.<token>`), then takes the token off the address bar. */
+  #follow = (): boolean => {
+    const follow = FOLLOW.exec(location.hash) ?? FOLLOW.exec(location.search);
+    if (!follow) return false;
+    const url = new URL(location.href);
+    url.searchParams.delete('tk');
+    url.hash = url.hash.replace(/(^#|&)tk=[^&]*/, '$1').replace(/^#&?$/, '');
+    history.replaceState(history.state, '', url);
+    this.open();
+    this.#thread(Number(follow[1]), follow[2]);
+    return true;
+  };
 
   attributeChangedCallback(name: string): void {
     if (!this.#root) return;
@@ -117,7 +126,7 @@ export class TicketkitWidget extends Base {
     if (!this.#open) {
       const active = document.activeElement;
       this.#returnTo = active && active !== this ? (active as HTMLElement) : null;
-      this.#open = true;
+      this.#open = this.#enter = true;
       this.#emit('open');
     }
     this.#render(true);
@@ -523,6 +532,7 @@ export class TicketkitWidget extends Base {
     }
     if (this.#open || inline) wrap.append(this.#panel(s, inline));
     root.replaceChildren(wrap);
+    this.#enter = false;
     if (focus) {
       const main = root.querySelector('main');
       const first =
@@ -545,7 +555,14 @@ export class TicketkitWidget extends Base {
       'div',
       inline
         ? { class: 'panel', part: 'panel', role: 'region', 'aria-labelledby': 'tk-title' }
-        : { class: 'panel', part: 'panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'tk-title' },
+        : {
+            // The entrance animation plays when the dialog opens, not on every view change.
+            class: this.#enter ? 'panel enter' : 'panel',
+            part: 'panel',
+            role: 'dialog',
+            'aria-modal': 'true',
+            'aria-labelledby': 'tk-title',
+          },
       h(
         'header',
         {},

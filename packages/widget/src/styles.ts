@@ -20,10 +20,11 @@ button{cursor:pointer;border:0;background:none;border-radius:calc(var(--r) - 4px
 .launch{position:fixed;bottom:20px;inset-inline-end:20px;z-index:var(--z);display:flex;align-items:center;gap:8px;background:var(--a);color:var(--on);border-radius:999px;padding:12px 20px 12px 16px;box-shadow:0 6px 20px rgb(0 0 0/.22)}
 .left .launch,.left .panel{inset-inline-end:auto;inset-inline-start:20px}
 .launch svg{width:22px;height:22px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}
-.panel{position:fixed;bottom:88px;inset-inline-end:20px;z-index:var(--z);width:392px;max-height:min(680px,calc(100vh - 108px));display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--bd);border-radius:calc(var(--r) + 4px);box-shadow:0 16px 48px rgb(0 0 0/.25);overflow:hidden;animation:in .18s ease-out}
-.inline .panel{position:static;width:auto;max-height:none;box-shadow:none;animation:none}
+.panel{position:fixed;bottom:88px;inset-inline-end:20px;z-index:var(--z);width:392px;max-height:min(680px,calc(100vh - 108px));display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--bd);border-radius:calc(var(--r) + 4px);box-shadow:0 16px 48px rgb(0 0 0/.25);overflow:hidden}
+.enter{animation:in .18s ease-out}
+.inline .panel{position:static;width:auto;max-height:none;box-shadow:none}
 @keyframes in{from{opacity:0;transform:translateY(12px)}}
-@media (prefers-reduced-motion:reduce){.panel{animation:none}}
+@media (prefers-reduced-motion:reduce){.enter{animation:none}}
 @media (max-width:480px){.root:not(.inline) .panel{inset:0;width:100%;max-height:none;border-radius:0;border:0}}
 header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:14px 12px 0 20px}
 h2{font-size:18px;font-weight:700;line-height:1.3}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteStorage } from '@ticketkit/adapter-sqlite';
+import { createHelpDesk, type HelpDesk } from '@ticketkit/core';
+import { createSupportApi, toNodeHandler } from '@ticketkit/server';
+import * as z from 'zod';
+
+const SCRIPT = new URL('../../dist/ticketkit-widget.js', import.meta.url);
+
+/** Faults the test host injects into `POST /tickets` and replies. */
+export interface Faults {
+  /** Answer this many requests with 503 after the API has handled (and committed) them. */
+  failAfterCommit: number;
+  /** Answer this many requests with 503 before the API sees them. */
+  failBefore: number;
+}
+
+/** Pages the host serves: `/` (the one-tag install), `/csp`, `/hostile`, and `/page?attrs=` for a custom tag. */
+function page(body: string, head = '') {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Acme</title>${head}</head><body>${body}</body></html>`;
+}
+
+const HOSTILE_CSS = `<link rel="stylesheet" href="/hostile.css">`;
+const HOSTILE = `*{all:unset!important;font-size:9px!important;color:red!important;background:yellow!important;position:static!important;display:block!important;visibility:visible!important;box-sizing:content-box!important}
+button,input,textarea,select{display:none!important;opacity:0!important}
+ticketkit-widget{display:none!important;z-index:-1!important;font-family:"Comic Sans MS"!important}
+dialog,[role=dialog]{display:none!important}head,script,style,link,title,meta{display:none!important}`;
+
+/**
+ * The real server on 127.0.0.1 with SQLite storage, serving the widget's
+ * script-tag build and test pages, plus a second origin serving a page under
+ * a strict CSP that calls the API cross-origin (the `cors` option).
+ */
+export async function startHost() {
+  const dir = await mkdtemp(join(tmpdir(), 'ticketkit-widget-'));
+  const desk: HelpDesk = await createHelpDesk({
+    storage: sqliteStorage({ filename: join(dir, 'desk.db') }),
+    fields: z.object({
+      orderId: z.string().max(20).optional().describe('Order number'),
+      plan: z.enum(['Free', 'Pro', 'Enterprise']).describe('Your plan'),
+    }),
+    intake: { defaultDepartmentId: 'help' },
+  });
+  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+  await desk.departments.upsert({ id: 'billing', name: 'Billing' });
+  await desk.departments.upsert({ id: 'l2', name: 'Level 2 (internal)' });
+  await desk.agents.upsert({ id: 'ann', name: 'Ann from Acme', email: 'ann@acme.test', departmentIds: ['help', 'billing'] });
+  const faults: Faults = { failAfterCommit: 0, failBefore: 0 };
+  // Both servers listen first: the API's `cors` option names the strict-CSP page's origin.
+  let handle: ReturnType<typeof toNodeHandler> = async () => {};
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const script = () => readFileSync(SCRIPT);
+  const send = (res: import('node:http').ServerResponse, type: string, body: string | Buffer, headers = {}) => {
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+    res.end(body);
+  };
+
+  const main: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://host');
+    if (url.pathname.startsWith('/support/')) {
+      const intake = req.method === 'POST' && /^\/support\/tickets(\/\d+\/replies)?$/.test(url.pathname);
+      if (intake && faults.failBefore > 0) {
+        faults.failBefore -= 1;
+        res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"status":503,"code":"STORAGE_FAILED"}');
+        return;
+      }
+      if (intake && faults.failAfterCommit > 0) {
+        faults.failAfterCommit -= 1;
+        // The API commits; the answer is lost on the way back (a proxy timing out, a dropped connection).
+        const end = res.end.bind(res);
+        const writeHead = res.writeHead.bind(res);
+        res.writeHead = (() => res) as never;
+        res.write = (() => true) as never;
+        res.end = (() => {
+          writeHead(503, { 'content-type': 'application/problem+json' });
+          end('{"status":503,"code":"STORAGE_FAILED"}');
+          return res;
+        }) as never;
+      }
+      return handle(req, res);
+    }
+    if (url.pathname === '/ticketkit-widget.js') return send(res, 'text/javascript', script());
+    if (url.pathname === '/hostile.css') return send(res, 'text/css', HOSTILE);
+    if (url.pathname === '/') {
+      return send(res, 'text/html', page(`<h1>Acme</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`));
+    }
+    if (url.pathname === '/hostile') {
+      return send(res, 'text/html', page(`<h1>Acme</h1><p id="para">Page text</p><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`, HOSTILE_CSS));
+    }
+    if (url.pathname === '/page') {
+      const attrs = url.searchParams.get('attrs') ?? '';
+      const safe = attrs.replace(/[<>]/g, '');
+      return send(res, 'text/html', page(`<h1>Acme</h1><ticketkit-widget endpoint="/support" ${safe}></ticketkit-widget><script type="module" src="/ticketkit-widget.js"></script>`));
+    }
+    res.writeHead(404).end();
+  });
+  const origin = await listen(main);
+
+  // The strict-CSP page lives on another origin and calls the API above cross-origin.
+  const csp: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://host');
+    const policy = `default-src 'self'; connect-src ${origin}`;
+    if (url.pathname === '/ticketkit-widget.js') return send(res, 'text/javascript', script());
+    if (url.pathname === '/') {
+      return send(
+        res,
+        'text/html',
+        page(`<h1>Strict</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="${origin}/support"></script>`),
+        { 'content-security-policy': policy },
+      );
+    }
+    res.writeHead(404).end();
+  });
+  const secondOrigin = await listen(csp);
+  const api = createSupportApi(desk, {
+    basePath: '/support',
+    intake: {
+      topics: [
+        { id: 'account', label: 'Account & login' },
+        { id: 'bug', label: 'Something is broken' },
+      ],
+      departments: ['help', 'billing'],
+    },
+    rateLimits: { intakePerIp: { limit: 1000, window: '1m' }, intakePerEmail: { limit: 1000, window: '1m' } },
+    cors: { origins: [secondOrigin] },
+  });
+  handle = toNodeHandler(api);
+
+  return {
+    desk,
+    faults,
+    origin,
+    cspOrigin: secondOrigin,
+    /** How many tickets the desk holds. */
+    async count() {
+      return (await desk.queues.counts({ actor: { type: 'system' } })).all;
+    },
+    async close() {
+      await new Promise((resolve) => main.close(resolve));
+      await new Promise((resolve) => csp.close(resolve));
+      await desk.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The test host. */
+export type Host = Awaited<ReturnType<typeof startHost>>;
