@@ -33,7 +33,7 @@ h3{font-size:17px;font-weight:700;line-height:1.35;overflow-wrap:anywhere}
 nav{display:flex;gap:4px;padding:8px 16px 0;border-bottom:1px solid var(--bd)}
 nav button{border-radius:0;padding:10px 6px;margin-inline-end:12px;color:var(--mu);border-bottom:3px solid transparent;font-weight:600}
 nav [aria-current]{color:var(--fg);border-color:var(--a)}
-main{padding:16px 20px 20px;overflow:auto;flex:1;display:grid;gap:14px;align-content:start}
+main{padding:16px 20px 20px;overflow:auto;flex:1;display:grid;grid-template-columns:minmax(0,1fr);gap:14px;align-content:start}
 label,legend{display:block;font-weight:600;font-size:14px;margin-bottom:6px}
 label small{font-weight:400;color:var(--mu)}
 input,select,textarea{display:block;width:100%;font-size:16px;padding:10px 12px;border:1px solid var(--bd);border-radius:calc(var(--r) - 4px);background:var(--bg);color:var(--fg);min-height:44px}
@@ -50,8 +50,10 @@ input[type=checkbox]{display:inline-block;width:20px;min-height:20px;height:20px
 .tick{width:56px;height:56px;border-radius:50%;background:var(--ok);color:var(--bg);font-size:30px;line-height:56px;font-weight:700}
 .mu{color:var(--mu);font-size:14px}
 ul,ol{list-style:none;padding:0;display:grid;gap:8px}
-.item{width:100%;text-align:start;border:1px solid var(--bd);background:var(--bg);color:var(--fg);display:grid;gap:4px;font-weight:400;padding:12px 14px}
-.item b{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.item{grid-template-columns:minmax(0,1fr);width:100%;text-align:start;border:1px solid var(--bd);background:var(--bg);color:var(--fg);display:grid;gap:4px;font-weight:400;padding:12px 14px}
+.item .row{flex-wrap:nowrap;justify-content:space-between}
+.item b{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+.badge{flex:none}
 .row{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
 .badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600;background:var(--sf);border:1px solid var(--bd)}
 .s-awaiting_customer,.s-resolved{border-color:var(--a);color:var(--a)}
@@ -59,6 +61,7 @@ ul,ol{list-style:none;padding:0;display:grid;gap:8px}
 .msg.me{justify-self:end;background:color-mix(in srgb,var(--a) 14%,var(--bg))}
 .msg p{white-space:pre-wrap;overflow-wrap:anywhere}
 .msg small{display:block;color:var(--mu);font-size:12px;margin-bottom:2px}
+form{display:grid;gap:14px}
 fieldset{border:0;padding:0;min-width:0;display:grid;gap:14px}
 .stars{display:flex;gap:6px}
 .stars label{margin:0;font-size:0;cursor:pointer}

@@ -130,7 +130,9 @@ export function intakeBody(defs: FieldDef[], values: Values, extra: Record<strin
 /** Builds one labelled control with its error line and, where the schema has a limit, a counter. */
 export function control(def: FieldDef, value: string | boolean | undefined, s: Strings, onChange: () => void) {
   const id = `tk-${def.name}`;
-  const describedBy = `${id}-e${def.max && def.max <= 5000 ? ` ${id}-c` : ''}`;
+  // A counter where the limit is one a customer could reach (a subject, a short custom field); not on name or email.
+  const counted = def.max !== undefined && def.max <= 5000 && def.kind !== 'email' && def.name !== 'name';
+  const describedBy = `${id}-e${counted ? ` ${id}-c` : ''}`;
   const common = {
     id,
     name: def.name,
@@ -138,9 +140,10 @@ export function control(def: FieldDef, value: string | boolean | undefined, s: S
     required: def.required,
     'aria-required': def.required ? 'true' : null,
   };
-  const counter = def.max && def.max <= 5000 ? h('p', { class: 'count', id: `${id}-c`, 'aria-live': 'polite' }) : null;
+  const counter = counted ? h('p', { class: 'count', id: `${id}-c` }) : null;
   const count = () => {
-    if (counter) counter.textContent = `${String(input.value ?? '').length} / ${def.max}`;
+    // Isolated left to right, so "12 / 255" does not read "255 / 12" in Arabic.
+    if (counter) counter.textContent = `\u2066${String(input.value ?? '').length} / ${def.max}\u2069`;
   };
   const input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement =
     def.kind === 'textarea'
@@ -173,7 +176,7 @@ export function control(def: FieldDef, value: string | boolean | undefined, s: S
   const error = h('p', { class: 'err', id: `${id}-e`, hidden: true });
   return def.kind === 'checkbox'
     ? h('div', { part: 'field' }, h('label', { for: id }, input, def.label), error)
-    : h('div', { part: 'field' }, label, input, counter, error);
+    : h('div', { part: 'field' }, label, input, error, counter);
 }
 
 /** Shows (or clears) a field's error. */

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by `.ci/run`); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,4 +18,11 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Waits for the dialog's entrance animation (its opacity would fool a contrast check or a screenshot). */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all((document.querySelector('ticketkit-widget')?.shadowRoot?.getAnimations() ?? []).map((a) => a.finished)),
+  );
 }

@@ -30,6 +30,16 @@ button,input,textarea,select{display:none!important;opacity:0!important}
 ticketkit-widget{display:none!important;z-index:-1!important;font-family:"Comic Sans MS"!important}
 dialog,[role=dialog]{display:none!important}head,script,style,link,title,meta{display:none!important}`;
 
+// A host site behind the widget in screenshots: a plain product page.
+const DEMO = `<header><b>Acme Cloud</b><nav><a href="#">Product</a><a href="#">Pricing</a><a href="#">Docs</a></nav></header>
+<main><h1>Backups that just work</h1><p>Acme Cloud keeps every version of your files for 90 days, encrypted, in two regions.</p>
+<p>Questions about your plan, an invoice or a restore? Our support team answers within a working day.</p></main>`;
+const DEMO_CSS = `body{margin:0;font:16px/1.6 Georgia,serif;color:#222;background:#fafaf7}
+header{display:flex;justify-content:space-between;align-items:center;padding:16px 32px;border-bottom:1px solid #e5e5e0;font-family:system-ui,sans-serif}
+header nav a{margin-left:24px;color:#444;text-decoration:none}main{max-width:640px;padding:48px 32px}h1{font-size:40px;line-height:1.15;margin:0 0 16px}
+@media (prefers-color-scheme:dark){body{background:#0d1117;color:#d0d7de}header{border-color:#30363d}header nav a{color:#9ea7b3}}
+@media (max-width:480px){header nav{display:none}h1{font-size:30px}main{padding:32px 20px}}`;
+
 /**
  * The real server on 127.0.0.1 with SQLite storage, serving the widget's
  * script-tag build and test pages, plus a second origin serving a page under
@@ -48,7 +58,12 @@ export async function startHost() {
   await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
   await desk.departments.upsert({ id: 'billing', name: 'Billing' });
   await desk.departments.upsert({ id: 'l2', name: 'Level 2 (internal)' });
-  await desk.agents.upsert({ id: 'ann', name: 'Ann from Acme', email: 'ann@acme.test', departmentIds: ['help', 'billing'] });
+  await desk.agents.upsert({
+    id: 'ann',
+    name: 'Ann from Acme',
+    email: 'ann@acme.test',
+    departmentIds: ['help', 'billing'],
+  });
   const faults: Faults = { failAfterCommit: 0, failBefore: 0 };
   // Both servers listen first: the API's `cors` option names the strict-CSP page's origin.
   let handle: ReturnType<typeof toNodeHandler> = async () => {};
@@ -68,7 +83,9 @@ export async function startHost() {
       const intake = req.method === 'POST' && /^\/support\/tickets(\/\d+\/replies)?$/.test(url.pathname);
       if (intake && faults.failBefore > 0) {
         faults.failBefore -= 1;
-        res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"status":503,"code":"STORAGE_FAILED"}');
+        res
+          .writeHead(503, { 'content-type': 'application/problem+json' })
+          .end('{"status":503,"code":"STORAGE_FAILED"}');
         return;
       }
       if (intake && faults.failAfterCommit > 0) {
@@ -89,15 +106,44 @@ export async function startHost() {
     if (url.pathname === '/ticketkit-widget.js') return send(res, 'text/javascript', script());
     if (url.pathname === '/hostile.css') return send(res, 'text/css', HOSTILE);
     if (url.pathname === '/') {
-      return send(res, 'text/html', page(`<h1>Acme</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`));
+      return send(
+        res,
+        'text/html',
+        page(`<h1>Acme</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`),
+      );
     }
+    if (url.pathname === '/demo') {
+      const attrs = (url.searchParams.get('attrs') ?? '').replace(/[<>]/g, '');
+      return send(
+        res,
+        'text/html',
+        page(
+          `${DEMO}<ticketkit-widget endpoint="/support" ${attrs}></ticketkit-widget><script type="module" src="/ticketkit-widget.js"></script>`,
+          '<link rel="stylesheet" href="/demo.css">',
+        ),
+      );
+    }
+    if (url.pathname === '/demo.css') return send(res, 'text/css', DEMO_CSS);
     if (url.pathname === '/hostile') {
-      return send(res, 'text/html', page(`<h1>Acme</h1><p id="para">Page text</p><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`, HOSTILE_CSS));
+      return send(
+        res,
+        'text/html',
+        page(
+          `<h1>Acme</h1><p id="para">Page text</p><script type="module" src="/ticketkit-widget.js" data-endpoint="/support"></script>`,
+          HOSTILE_CSS,
+        ),
+      );
     }
     if (url.pathname === '/page') {
       const attrs = url.searchParams.get('attrs') ?? '';
       const safe = attrs.replace(/[<>]/g, '');
-      return send(res, 'text/html', page(`<h1>Acme</h1><ticketkit-widget endpoint="/support" ${safe}></ticketkit-widget><script type="module" src="/ticketkit-widget.js"></script>`));
+      return send(
+        res,
+        'text/html',
+        page(
+          `<h1>Acme</h1><ticketkit-widget endpoint="/support" ${safe}></ticketkit-widget><script type="module" src="/ticketkit-widget.js"></script>`,
+        ),
+      );
     }
     res.writeHead(404).end();
   });
@@ -112,7 +158,9 @@ export async function startHost() {
       return send(
         res,
         'text/html',
-        page(`<h1>Strict</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="${origin}/support"></script>`),
+        page(
+          `<h1>Strict</h1><script type="module" src="/ticketkit-widget.js" data-endpoint="${origin}/support"></script>`,
+        ),
         { 'content-security-policy': policy },
       );
     }
