@@ -40,14 +40,15 @@ interface Draft {
   body?: Record<string, unknown>;
 }
 interface Reply {
-  n: number;
+  n: string;
   body: string;
   seen: number;
 }
 
 // SSR: the class must be definable where HTMLElement does not exist (importing touches no DOM).
 const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement;
-const FOLLOW = /(?:^|[#&?])tk=(\d+)\.([\w-]+)/;
+// `tk=<ticket number>.<access token>`: numbers are strings in the desk's own format (split at the last dot).
+const FOLLOW = /(?:^|[#&?])tk=([^&#]+)\.([\w-]+)/;
 const SVG = 'http://www.w3.org/2000/svg';
 
 /**
@@ -69,7 +70,7 @@ export class TicketkitWidget extends Base {
   #sending = false;
   #schema: IntakeSchema | null = null;
   #identity: Identity | null = null;
-  #ticket = 0;
+  #ticket = '';
   #note = { text: '', bad: false };
   #errors: Record<string, string> = {};
   #returnTo: HTMLElement | null = null;
@@ -111,7 +112,7 @@ export class TicketkitWidget extends Base {
     url.hash = url.hash.replace(/(^#|&)tk=[^&]*/, '$1').replace(/^#&?$/, '');
     history.replaceState(history.state, '', url);
     this.open();
-    this.#thread(Number(follow[1]), follow[2]);
+    this.#thread(decodeURIComponent(follow[1] ?? ''), follow[2]);
     return true;
   };
 
@@ -348,7 +349,9 @@ export class TicketkitWidget extends Base {
       } else {
         const tokens = Object.entries(this.#tokens());
         const found = await Promise.all(
-          tokens.map(([n, token]) => this.#api<CustomerTicket>(`/tickets/${n}`, { token }).catch(() => null)),
+          tokens.map(([n, token]) =>
+            this.#api<CustomerTicket>(`/tickets/${encodeURIComponent(n)}`, { token }).catch(() => null),
+          ),
         );
         tickets = found
           .filter((t): t is CustomerTicket => t !== null)
@@ -362,11 +365,11 @@ export class TicketkitWidget extends Base {
     }
   }
 
-  #tokenFor(n: number): string | undefined {
+  #tokenFor(n: string): string | undefined {
     return this.#tokens()[n] ?? this.#identity?.token;
   }
 
-  async #thread(n: number, token?: string): Promise<void> {
+  async #thread(n: string, token?: string): Promise<void> {
     this.#ticket = n;
     this.#go('thread');
     const main = this.#main();
@@ -374,8 +377,8 @@ export class TicketkitWidget extends Base {
     const auth = token ?? this.#tokenFor(n);
     try {
       const [ticket, thread] = await Promise.all([
-        this.#api<CustomerTicket>(`/tickets/${n}`, { token: auth }),
-        this.#api<{ items: ThreadEntry[] }>(`/tickets/${n}/thread`, { token: auth }),
+        this.#api<CustomerTicket>(`/tickets/${encodeURIComponent(n)}`, { token: auth }),
+        this.#api<{ items: ThreadEntry[] }>(`/tickets/${encodeURIComponent(n)}/thread`, { token: auth }),
       ]);
       if (token) this.#store.set('tokens', { ...this.#tokens(), [n]: token });
       if (this.#view !== 'thread' || this.#main() !== main || !main) return;
@@ -398,7 +401,7 @@ export class TicketkitWidget extends Base {
     const post = async (path: string, body: unknown) => {
       try {
         await deliver(
-          () => this.#api(`/tickets/${n}/${path}`, { body, token }),
+          () => this.#api(`/tickets/${encodeURIComponent(n)}/${path}`, { body, token }),
           this.#waiting,
           () => this.#alive,
         );
@@ -474,11 +477,14 @@ export class TicketkitWidget extends Base {
       await deliver(
         async () => {
           if (tried) {
-            const { items } = await this.#api<{ items: ThreadEntry[] }>(`/tickets/${reply.n}/thread`, { token });
+            const { items } = await this.#api<{ items: ThreadEntry[] }>(
+              `/tickets/${encodeURIComponent(reply.n)}/thread`,
+              { token },
+            );
             if (items.slice(reply.seen).some((e) => e.author.type === 'customer' && e.body === reply.body)) return;
           }
           tried = true;
-          await this.#api(`/tickets/${reply.n}/replies`, { body: { body: reply.body }, token });
+          await this.#api(`/tickets/${encodeURIComponent(reply.n)}/replies`, { body: { body: reply.body }, token });
         },
         this.#waiting,
         () => this.#alive,

@@ -23,12 +23,12 @@ export function defineTicketkitWidget(): void {
 
 /**
  * The link that opens the widget on a ticket, for your auto-response email:
- * `followUrl('https://app.example/help', 42, accessToken)` →
- * `https://app.example/help#tk=42.<token>`. The widget takes the token off
+ * `followUrl('https://app.example/help', '042917', accessToken)` →
+ * `https://app.example/help#tk=042917.<token>`. The widget takes the token off
  * the address bar once read; a fragment never reaches your server's logs.
  */
-export function followUrl(page: string, ticketNumber: number, accessToken: string): string {
-  return `${page.split('#')[0]}#tk=${ticketNumber}.${accessToken}`;
+export function followUrl(page: string, ticketNumber: string, accessToken: string): string {
+  return `${page.split('#')[0]}#tk=${encodeURIComponent(ticketNumber)}.${accessToken}`;
 }
 
 defineTicketkitWidget();

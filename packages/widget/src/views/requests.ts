@@ -3,7 +3,8 @@ import { fill, type Strings } from '../i18n.js';
 
 /** A ticket as its requester sees it (the fields the widget shows). */
 export interface CustomerTicket {
-  number: number;
+  /** The ticket number, a string in the desk's format (it may start with zeros). */
+  number: string;
   subject: string;
   status: 'open' | 'in_progress' | 'awaiting_customer' | 'resolved' | 'closed';
   updatedAt: string;
@@ -28,7 +29,7 @@ export const badge = (ticket: CustomerTicket, s: Strings) =>
   h('span', { class: `badge s-${ticket.status}`, part: 'status', text: s[ticket.status] });
 
 /** "My requests": one button per ticket with its subject, status and last update. */
-export function requestList(tickets: CustomerTicket[], s: Strings, lang: string, open: (n: number) => void) {
+export function requestList(tickets: CustomerTicket[], s: Strings, lang: string, open: (n: string) => void) {
   if (!tickets.length) return h('p', { class: 'mu', text: s.none });
   return h(
     'ul',

@@ -54,6 +54,8 @@ export async function startHost() {
       plan: z.enum(['Free', 'Pro', 'Enterprise']).describe('Your plan'),
     }),
     intake: { defaultDepartmentId: 'help' },
+    // Numbers are strings: a prefix and a leading zero catch a widget that treats them as numbers.
+    ticketNumber: { format: 'AC-0####' },
   });
   await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
   await desk.departments.upsert({ id: 'billing', name: 'Billing' });

@@ -42,10 +42,11 @@ async function fill(page: Page, subject: string, email = 'ken@example.com') {
 }
 
 /** The ticket number the success view shows. */
-async function submitted(page: Page): Promise<number> {
-  const heading = page.getByRole('heading', { name: /^Request #\d+ received$/ });
+async function submitted(page: Page): Promise<string> {
+  const heading = page.getByRole('heading', { name: /^Request #\S+ received$/ });
   await heading.waitFor({ timeout: 20_000 });
-  return Number(/#(\d+)/.exec((await heading.textContent()) ?? '')?.[1]);
+  // Ticket numbers are strings (they may start with zeros): never through Number().
+  return /#(\S+) /.exec((await heading.textContent()) ?? '')?.[1] ?? '';
 }
 
 async function countSubject(subject: string) {
@@ -79,7 +80,7 @@ test('submit: the ticket is in the desk with every field, and the follow link op
   expect(await counter.textContent()).toBe(`\u2066${'Invoice shows the wrong VAT'.length} / 255\u2069`);
   await page.getByRole('button', { name: 'Send request' }).click();
   const number = await submitted(page);
-  const ticket = await host.desk.tickets.get(String(number), { actor: { type: 'system' } });
+  const ticket = await host.desk.tickets.get(number, { actor: { type: 'system' } });
   expect(ticket).toMatchObject({
     subject: 'Invoice shows the wrong VAT',
     requester: { email: 'ken@example.com', name: 'Ken Adams' },
@@ -88,7 +89,7 @@ test('submit: the ticket is in the desk with every field, and the follow link op
     source: 'web',
     fields: { orderId: 'A-1001', plan: 'Pro' },
   });
-  const thread = await host.desk.tickets.thread(String(number), { actor: { type: 'system' } });
+  const thread = await host.desk.tickets.thread(number, { actor: { type: 'system' } });
   expect(thread[0]?.body).toBe('Invoice shows the wrong VAT: details');
   const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ticketkit:tokens') ?? '{}'));
   await context.close();
@@ -121,7 +122,7 @@ test('offline, submit, reload, online: exactly one ticket, even when answers wer
   const number = await submitted(page);
   expect(host.faults.failAfterCommit).toBe(0);
   expect(await countSubject(subject)).toBe(1);
-  expect((await host.desk.tickets.get(String(number), { actor: { type: 'system' } })).subject).toBe(subject);
+  expect((await host.desk.tickets.get(number, { actor: { type: 'system' } })).subject).toBe(subject);
   await context.close();
 });
 
@@ -232,7 +233,7 @@ test('keyboard only: launcher to confirmation, focus trapped in the dialog, Esc 
   expect(await shadowFocus()).toMatch(/Send request/);
   await page.keyboard.press('Enter');
   await submitted(page);
-  expect(await shadowFocus()).toMatch(/^h3#\|Request #\d+ received/);
+  expect(await shadowFocus()).toMatch(/^h3#\|Request #AC-0\d{4} received/);
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter'); // follow this request
   await page.getByRole('heading', { name: 'Keyboard only' }).waitFor();
@@ -254,7 +255,7 @@ test('axe-core finds no WCAG 2.1 A/AA violation in any view, light and dark', as
     await page.getByRole('button', { name: 'Send request' }).click();
     const number = await submitted(page);
     expect(await axe(page), 'success').toEqual([]);
-    await host.desk.tickets.reply(String(number), { body: 'We are on it.' }, { actor: { type: 'agent', id: 'ann' } });
+    await host.desk.tickets.reply(number, { body: 'We are on it.' }, { actor: { type: 'agent', id: 'ann' } });
     await page.getByRole('button', { name: 'My requests' }).click();
     await page.getByRole('button', { name: new RegExp(`Axe ${colorScheme}`) }).waitFor();
     expect(await axe(page), 'list').toEqual([]);
@@ -319,7 +320,7 @@ test('another customer’s token never shows a ticket', async () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ requester: { email }, subject, body: 'Private', fields: { plan: 'Free' } }),
-    }).then((r) => r.json() as Promise<{ ticket: { number: number }; accessToken: string }>);
+    }).then((r) => r.json() as Promise<{ ticket: { number: string }; accessToken: string }>);
   const mine = await open('ken@example.com', 'Ken’s private request');
   const theirs = await open('eve@example.com', 'Eve’s private request');
   const { page, context } = await visit('/');
@@ -358,7 +359,7 @@ test('thread: an agent reply full of HTML is text and runs nothing; reply, confi
   const agent = { actor: { type: 'agent' as const, id: 'ann' } };
   const hostile =
     '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> <a href="javascript:window.pwned=3">click</a>';
-  await host.desk.tickets.reply(String(number), { body: hostile }, agent);
+  await host.desk.tickets.reply(number, { body: hostile }, agent);
   await page.getByRole('button', { name: 'Follow this request' }).click();
   await page.getByText(hostile).waitFor();
   const found = await page.evaluate(() => {
@@ -374,7 +375,7 @@ test('thread: an agent reply full of HTML is text and runs nothing; reply, confi
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Thanks, trying it now.').waitFor();
   // The agent resolves; the customer confirms with four stars and a comment.
-  await host.desk.tickets.resolve(String(number), { resolutionNote: 'VAT fixed', body: 'Fixed on our side.' }, agent);
+  await host.desk.tickets.resolve(number, { resolutionNote: 'VAT fixed', body: 'Fixed on our side.' }, agent);
   await page.getByRole('button', { name: 'My requests' }).click();
   await page.getByRole('button', { name: /Thread actions/ }).click();
   await page.getByText('Is your issue solved?').waitFor();
@@ -382,13 +383,13 @@ test('thread: an agent reply full of HTML is text and runs nothing; reply, confi
   await page.getByLabel('Comment').fill('Quick and kind.');
   await page.getByRole('button', { name: 'Yes, it is solved' }).click();
   await page.getByText('Thank you for your feedback.').waitFor();
-  const closed = await host.desk.tickets.get(String(number), { actor: { type: 'system' } });
+  const closed = await host.desk.tickets.get(number, { actor: { type: 'system' } });
   expect(closed.status).toBe('closed');
   expect(closed.feedback).toMatchObject({ rating: 4, comment: 'Quick and kind.' });
   // Within the window it can be reopened.
   await page.getByRole('button', { name: 'No, reopen it' }).click();
   await page.getByLabel('Your reply').waitFor();
-  expect((await host.desk.tickets.get(String(number), { actor: { type: 'system' } })).status).not.toBe('closed');
+  expect((await host.desk.tickets.get(number, { actor: { type: 'system' } })).status).not.toBe('closed');
   expect(errors).toEqual([]);
   await context.close();
 });
@@ -404,7 +405,7 @@ test('a reply sent while the answer is lost is delivered once', async () => {
   await page.getByLabel('Your reply').fill('Sent once, please.');
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Sent once, please.').waitFor({ timeout: 15_000 });
-  const thread = await host.desk.tickets.thread(String(number), { actor: { type: 'system' } });
+  const thread = await host.desk.tickets.thread(number, { actor: { type: 'system' } });
   expect(thread.filter((entry) => entry.body === 'Sent once, please.')).toHaveLength(1);
   await context.close();
 });
