@@ -55,7 +55,7 @@ for (const [device, options] of Object.entries(devices)) {
     const heading = page.getByRole('heading', { name: /received$/ });
     await heading.waitFor();
     await shoot(page, `widget-success-${suffix}`);
-    const number = /#(\d+)/.exec((await heading.textContent()) ?? '')?.[1] ?? '';
+    const number = /#(\S+) /.exec((await heading.textContent()) ?? '')?.[1] ?? '';
     run += 1;
     // An older request on this device, answered, and this one answered by an agent.
     await host.desk.tickets.reply(

@@ -17,6 +17,7 @@ export default defineConfig([
     entry: { 'ticketkit-widget': 'src/script-tag.ts' },
     format: ['esm'],
     minify: true,
+    dts: true,
     target: 'es2022',
     platform: 'browser',
     tsconfig: 'tsconfig.json',
