@@ -80,6 +80,7 @@ export class TicketkitWidget extends Base {
     return this.getAttribute('endpoint') ?? '';
   }
 
+  /** Custom-element callback: renders, loads the intake schema, opens a follow link, resumes pending sends. */
   connectedCallback(): void {
     this.#alive = true;
     if (!this.#root) {
@@ -98,6 +99,7 @@ export class TicketkitWidget extends Base {
     for (const reply of this.#store.get<Reply[]>('replies') ?? []) this.#sendReply(reply);
   }
 
+  /** Custom-element callback: stops retrying and listening. */
   disconnectedCallback(): void {
     this.#alive = false;
     removeEventListener('hashchange', this.#follow);
@@ -116,6 +118,7 @@ export class TicketkitWidget extends Base {
     return true;
   };
 
+  /** Custom-element callback: `open` opens or closes; any other attribute re-renders. */
   attributeChangedCallback(name: string): void {
     if (!this.#root) return;
     if (name === 'open') this.hasAttribute('open') ? this.open() : this.close();
@@ -455,8 +458,7 @@ export class TicketkitWidget extends Base {
           this.#sendReply({ n, body: text.value.trim(), seen });
         },
       },
-      h('label', { for: 'tk-reply', text: s.reply }),
-      text,
+      h('div', {}, h('label', { for: 'tk-reply', text: s.reply }), text),
       h('button', { class: 'btn', text: s.sendReply }),
     );
   }

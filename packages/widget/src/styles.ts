@@ -20,7 +20,7 @@ button{cursor:pointer;border:0;background:none;border-radius:calc(var(--r) - 4px
 .launch{position:fixed;bottom:20px;inset-inline-end:20px;z-index:var(--z);display:flex;align-items:center;gap:8px;background:var(--a);color:var(--on);border-radius:999px;padding:12px 20px 12px 16px;box-shadow:0 6px 20px rgb(0 0 0/.22)}
 .left .launch,.left .panel{inset-inline-end:auto;inset-inline-start:20px}
 .launch svg{width:22px;height:22px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}
-.panel{position:fixed;bottom:88px;inset-inline-end:20px;z-index:var(--z);width:392px;max-height:min(680px,calc(100vh - 108px));display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--bd);border-radius:calc(var(--r) + 4px);box-shadow:0 16px 48px rgb(0 0 0/.25);overflow:hidden}
+.panel{position:fixed;bottom:88px;inset-inline-end:20px;z-index:var(--z);width:392px;max-height:min(640px,calc(100vh - 108px));display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--bd);border-radius:calc(var(--r) + 4px);box-shadow:0 16px 48px rgb(0 0 0/.25);overflow:hidden}
 .enter{animation:in .18s ease-out}
 .inline .panel{position:static;width:auto;max-height:none;box-shadow:none}
 @keyframes in{from{opacity:0;transform:translateY(12px)}}

@@ -36,7 +36,12 @@ export interface FieldDef {
 /** The draft's values, by field name. */
 export type Values = Record<string, string | boolean>;
 
-const human = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+/** `urgentCall` / `urgent_call` → "Urgent call": a label for a custom field whose schema gives none. */
+const human = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`)
+    .replace(/_/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
 
 /** The form's fields from the intake schema: requester, subject, message, topic, department, then custom fields. */
 export function fieldDefs(
