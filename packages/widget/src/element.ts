@@ -59,8 +59,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 export class TicketkitWidget extends Base {
   /** Attributes the element reacts to. */
   static observedAttributes = ['open', 'locale', 'position', 'z-index', 'inline', 'storage'];
-  /** Strings that replace the built-in ones, e.g. `{ title: 'Ask us' }`. */
-  strings: Partial<Strings> = {};
+  #strings: Partial<Strings> = {};
   #root: ShadowRoot | undefined;
   #store: Store = openStore('none');
   #view: View = 'form';
@@ -74,6 +73,15 @@ export class TicketkitWidget extends Base {
   #note = { text: '', bad: false };
   #errors: Record<string, string> = {};
   #returnTo: HTMLElement | null = null;
+
+  /** Strings that replace the built-in ones, e.g. `{ title: 'Ask us' }` (in any locale). */
+  get strings(): Partial<Strings> {
+    return this.#strings;
+  }
+  set strings(value: Partial<Strings>) {
+    this.#strings = value;
+    this.#render();
+  }
 
   /** The API's base URL (`endpoint` attribute). */
   get endpoint(): string {
@@ -181,7 +189,7 @@ export class TicketkitWidget extends Base {
   }
 
   #locale() {
-    return localize(this.getAttribute('locale') || navigator.language || 'en', this.strings);
+    return localize(this.getAttribute('locale') || navigator.language || 'en', this.#strings);
   }
 
   #emit(name: string, detail?: unknown): void {
@@ -547,7 +555,8 @@ export class TicketkitWidget extends Base {
         this.#view === 'form'
           ? main?.querySelector<HTMLElement>('input:not([tabindex]),select,textarea')
           : main?.querySelector<HTMLElement>('h3');
-      (first ?? (main ? focusables(main)[0] : null))?.focus();
+      // Focus never falls back to the page while the dialog is open: with nothing else, the current tab takes it.
+      (first ?? root.querySelector<HTMLElement>('nav [aria-current]'))?.focus();
     }
   }
 

@@ -179,6 +179,11 @@ export async function startHost() {
       departments: ['help', 'billing'],
     },
     rateLimits: { intakePerIp: { limit: 1000, window: '1m' }, intakePerEmail: { limit: 1000, window: '1m' } },
+    // The host app's session: a `session=<email>` cookie stands in for a real one.
+    authenticate: (request) => {
+      const email = /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+      return email ? { type: 'customer', email: decodeURIComponent(email) } : null;
+    },
     cors: { origins: [secondOrigin] },
   });
   handle = toNodeHandler(api);

@@ -424,3 +424,55 @@ test('the Arabic locale renders right to left, with the launcher on the left', a
   await page.getByLabel('البريد الإلكتروني').waitFor();
   await context.close();
 });
+
+test('identify(): the signed-in customer’s requests from GET /me/tickets, prefilled, with events and string overrides', async () => {
+  const email = 'signed-in@example.com';
+  const opened = await fetch(`${host.origin}/support/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      requester: { email },
+      subject: 'Opened by email earlier',
+      body: 'x',
+      fields: { plan: 'Free' },
+    }),
+  });
+  expect(opened.status).toBe(201);
+  const context = await browser.newContext({ locale: 'en-US' });
+  await context.addCookies([{ name: 'session', value: encodeURIComponent(email), url: host.origin }]);
+  const page = await context.newPage();
+  await page.goto(`${host.origin}/page?attrs=storage%3Dnone`);
+  await launcher(page).waitFor();
+  await page.evaluate(() => {
+    const widget = document.querySelector('ticketkit-widget');
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    for (const name of ['open', 'close', 'submitted', 'error']) {
+      widget?.addEventListener(`ticketkit:${name}`, (event) =>
+        seen.push(`${name}${(event as CustomEvent).detail ? ` ${JSON.stringify((event as CustomEvent).detail)}` : ''}`),
+      );
+    }
+    widget?.identify({ name: 'Sam Signed', email: 'signed-in@example.com' });
+    if (widget) widget.strings = { send: 'Send to Acme' };
+    widget?.prefill({ subject: 'From the host', fields: { plan: 'Enterprise' } });
+    widget?.open();
+  });
+  expect(await page.getByLabel('Your name').inputValue()).toBe('Sam Signed');
+  expect(await page.getByLabel('Subject').inputValue()).toBe('From the host');
+  expect(await page.getByLabel('Your plan').inputValue()).toBe('Enterprise');
+  await page.getByLabel('How can we help?').fill('Sent with my session');
+  await page.getByRole('button', { name: 'Send to Acme' }).click();
+  const number = await submitted(page);
+  await page.getByRole('button', { name: 'My requests' }).click();
+  await page.getByRole('button', { name: /Opened by email earlier/ }).waitFor();
+  expect(await page.getByRole('button', { name: /From the host/ }).count()).toBe(1);
+  await page.keyboard.press('Escape');
+  expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([
+    'open',
+    `submitted {"number":"${number}"}`,
+    'close',
+  ]);
+  // storage="none": nothing of it in web storage.
+  expect(await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)])).toEqual([]);
+  await context.close();
+});
