@@ -50,6 +50,8 @@ const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as ty
 // `tk=<ticket number>.<access token>`: numbers are strings in the desk's own format (split at the last dot).
 const FOLLOW = /(?:^|[#&?])tk=([^&#]+)\.([\w-]+)/;
 const SVG = 'http://www.w3.org/2000/svg';
+/** The tab a view belongs to: a request's success page to "New request", a thread to "My requests". */
+const TAB_OF: Record<string, View> = { done: 'form', thread: 'list' };
 
 /**
  * `<ticketkit-widget endpoint="/support">`: a launcher and a dialog where a
@@ -564,7 +566,7 @@ export class TicketkitWidget extends Base {
     const tab = (view: View, label: string, go: () => void) =>
       h('button', {
         type: 'button',
-        'aria-current': this.#view === view || (view === 'list' && this.#view === 'thread') ? 'page' : null,
+        'aria-current': this.#view === view || TAB_OF[this.#view] === view ? 'page' : null,
         onclick: go,
         text: label,
       });
