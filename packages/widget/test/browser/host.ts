@@ -82,7 +82,7 @@ export async function startHost() {
   const main: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname.startsWith('/support/')) {
-      const intake = req.method === 'POST' && /^\/support\/tickets(\/\d+\/replies)?$/.test(url.pathname);
+      const intake = req.method === 'POST' && /^\/support\/tickets(\/[^/]+\/replies)?$/.test(url.pathname);
       if (intake && faults.failBefore > 0) {
         faults.failBefore -= 1;
         res

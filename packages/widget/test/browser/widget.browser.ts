@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { followUrl } from '../../src/index.js';
 import { launchChromium, settled } from './chromium.js';
 import { type Host, startHost } from './host.js';
@@ -17,6 +17,10 @@ let host: Host;
 
 beforeAll(async () => {
   [browser, host] = await Promise.all([launchChromium(), startHost()]);
+});
+beforeEach(() => {
+  host.faults.failAfterCommit = 0;
+  host.faults.failBefore = 0;
 });
 afterAll(async () => {
   await browser?.close();
@@ -406,6 +410,7 @@ test('a reply sent while the answer is lost is delivered once', async () => {
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Sent once, please.').waitFor({ timeout: 15_000 });
   const thread = await host.desk.tickets.thread(number, { actor: { type: 'system' } });
+  expect(host.faults.failAfterCommit).toBe(0);
   expect(thread.filter((entry) => entry.body === 'Sent once, please.')).toHaveLength(1);
   await context.close();
 });
