@@ -95,7 +95,8 @@ export class TicketkitWidget extends Base {
     this.#alive = true;
     if (!this.#root) {
       this.#root = this.attachShadow({ mode: 'open' });
-      adoptStyles(this.#root, this.getAttribute('nonce'));
+      // Browsers hide a nonce attribute once the element is in a page with a CSP: the property keeps it.
+      adoptStyles(this.#root, this.nonce || this.getAttribute('nonce'));
       this.#root.addEventListener('keydown', (event) => this.#keydown(event as KeyboardEvent));
     }
     this.#store = openStore((this.getAttribute('storage') as StorageMode) || 'session');
@@ -549,7 +550,9 @@ export class TicketkitWidget extends Base {
       );
     }
     if (this.#open || inline) wrap.append(this.#panel(s, inline));
-    root.replaceChildren(wrap);
+    // Only the rendered tree is replaced: a fallback <style nonce> stays where it is.
+    const previous = root.querySelector('.root');
+    previous ? previous.replaceWith(wrap) : root.append(wrap);
     this.#enter = false;
     if (focus) {
       const main = root.querySelector('main');

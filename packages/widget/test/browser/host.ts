@@ -136,6 +136,13 @@ export async function startHost() {
         ),
       );
     }
+    if (url.pathname === '/nonce') {
+      // Styles only with this nonce: the widget's <style nonce> fallback must carry it.
+      const body = `<ticketkit-widget endpoint="/support" nonce="t3st-n0nce"></ticketkit-widget><script type="module" src="/ticketkit-widget.js"></script>`;
+      return send(res, 'text/html', page(body), {
+        'content-security-policy': "default-src 'self'; style-src 'nonce-t3st-n0nce'",
+      });
+    }
     if (url.pathname === '/page') {
       const attrs = url.searchParams.get('attrs') ?? '';
       const safe = attrs.replace(/[<>]/g, '');

@@ -296,6 +296,31 @@ test('a strict-CSP page on another origin: no policy violation, and the widget w
   await context.close();
 });
 
+test('without constructable stylesheets, the styles come as <style nonce> and a nonce-only CSP allows them', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    // An older browser: no adoptedStyleSheets.
+    delete (ShadowRoot.prototype as unknown as Record<string, unknown>).adoptedStyleSheets;
+    (window as unknown as { violations: string[] }).violations = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      (window as unknown as { violations: string[] }).violations.push(event.violatedDirective),
+    );
+  });
+  await page.goto(`${host.origin}/nonce`);
+  await launcher(page).click();
+  const styled = await page.evaluate(() => {
+    const root = document.querySelector('ticketkit-widget')?.shadowRoot;
+    return {
+      style: root?.querySelector('style')?.nonce,
+      minHeight: getComputedStyle(root?.querySelector('input') as HTMLElement).minHeight,
+      violations: (window as unknown as { violations: string[] }).violations,
+    };
+  });
+  expect(styled).toEqual({ style: 't3st-n0nce', minHeight: '44px', violations: [] });
+  await context.close();
+});
+
 test('hostile global CSS: the widget stays usable, and its styles do not leak into the page', async () => {
   const { page, context } = await visit('/hostile');
   await launcher(page).click();
