@@ -506,3 +506,18 @@ test('identify(): the signed-in customer’s requests from GET /me/tickets, pref
   expect(await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)])).toEqual([]);
   await context.close();
 });
+
+test('inline: the form in place for a "Contact us" page, with a preset topic, no launcher and no dialog', async () => {
+  const { page, context } = await visit('/page?attrs=inline%20topic%3Daccount%20position%3Dbottom-left');
+  await page.getByLabel('Email').waitFor();
+  expect(await launcher(page).count()).toBe(0);
+  expect(await page.getByRole('dialog').count()).toBe(0);
+  expect(await page.getByRole('region', { name: 'Contact support' }).count()).toBe(1);
+  expect(await page.getByLabel('Topic').count()).toBe(0);
+  await fill(page, 'Inline form');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const number = await submitted(page);
+  expect((await host.desk.tickets.get(number, { actor: { type: 'system' } })).topic).toBe('account');
+  expect(await axe(page)).toEqual([]);
+  await context.close();
+});
