@@ -91,10 +91,13 @@ export interface IntakeSchemaOptions {
   /** Topics the customer picks from (they choose default SLA plans, see `defaultSlaPolicy`). */
   topics?: { id: string; label: string }[];
   /**
-   * Whether the customer picks a department (listing the desk's departments).
+   * Which departments a public form offers: `true` lists all the desk's
+   * departments, an array lists these department ids (in this order), `false`
+   * none (tickets go to the desk's `intake.defaultDepartmentId`). Off by
+   * default: departments are your internal structure until you choose to show them.
    * @default false
    */
-  departments?: boolean;
+  departments?: boolean | string[];
 }
 
 /** Options of {@link createSupportApi}. */
@@ -173,7 +176,7 @@ export interface ResolvedOptions {
   bodyTimeoutMs: number;
   maxJsonDepth: number;
   honeypotField: string | null;
-  intake: { topics: { id: string; label: string }[]; departments: boolean };
+  intake: { topics: { id: string; label: string }[]; departments: boolean | string[] };
   sessionCookie: string;
   onError: (error: unknown, request: Request) => void;
 }
@@ -237,7 +240,7 @@ const optionsSchema = z.strictObject({
   intake: z
     .strictObject({
       topics: z.array(z.strictObject({ id: z.string().min(1).max(100), label: z.string().min(1).max(200) })).optional(),
-      departments: z.boolean().optional(),
+      departments: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
     })
     .optional(),
   // A cookie name is an RFC 6265 token: no separators, spaces or controls.

@@ -1,3 +1,4 @@
+import type { HelpDesk } from '@ticketkit/core';
 import * as z from 'zod';
 import { toSchema } from '../openapi/document.js';
 import { openTicketBody } from './request-bodies.js';
@@ -11,8 +12,13 @@ export const intakeSchemaResponse = z.object({
   customFields: z.record(z.string(), z.unknown()).nullable(),
   /** Topics to pick from. */
   topics: z.array(z.object({ id: z.string(), label: z.string() })),
-  /** Departments to pick from, when the API offers the choice; else `null`. */
-  departments: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  /** Departments a public form offers (the `intake.departments` option), in order; `null` when it offers none. */
+  departments: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .nullable()
+    .describe(
+      'Departments a public form offers (the `intake.departments` option), in order; `null` when it offers none.',
+    ),
   /** The honeypot field the form must include, hidden and empty; `null` without one. */
   honeypotField: z.string().nullable(),
   /** The largest body the API reads, in bytes. */
@@ -46,6 +52,15 @@ export function customFieldsJsonSchema(schema: unknown): JsonSchema | null {
   return converted && typeof converted === 'object' ? (converted as JsonSchema) : null;
 }
 
+/** The departments `intake.departments` makes public: all, the listed ids that exist (in their order), or none. */
+async function publicDepartments(desk: HelpDesk, chosen: boolean | string[]) {
+  if (chosen === false) return null;
+  const all = (await desk.departments.list()).map(({ id, name }) => ({ id, name }));
+  if (chosen === true) return all;
+  const byId = new Map(all.map((department) => [department.id, department]));
+  return chosen.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** `GET /intake-schema` and `GET /openapi.json`: what clients read before they call. */
 export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] {
   let fieldsSchema: JsonSchema | undefined;
@@ -60,9 +75,7 @@ export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] 
       async handle({ desk, options }) {
         // The body as the API document states it: with the honeypot field the form sends, and the same rules.
         fieldsSchema ??= toSchema(openTicketBody(options.honeypotField));
-        const departments = options.intake.departments
-          ? (await desk.departments.list()).map(({ id, name }) => ({ id, name }))
-          : null;
+        const departments = await publicDepartments(desk, options.intake.departments);
         return json(
           200,
           {
