@@ -7,3 +7,4 @@
  */
 export * from './outbound/index.js';
 export * from './threading/index.js';
+export * from './inbound/index.js';
