@@ -163,6 +163,12 @@ function headerText(parsed: ParsedMail, name: string): string | undefined {
   return String(value);
 }
 
+/** A header's value as written (unfolded, not decoded): mailparser folds some, such as `List-*`, into objects. */
+function rawHeader(parsed: ParsedMail, name: string): string | undefined {
+  const line = parsed.headerLines.find((header) => header.key === name)?.line;
+  return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
 /**
  * The email intake: `ingest(rawMime)` turns a message into a new ticket or a
  * reply on the right one, and says what it did and why. Matching, in order:
@@ -281,7 +287,8 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
   }
 
   async function take(raw: Uint8Array, parsed: ParsedMail, messageId: string): Promise<IngestResult> {
-    const from = addressesOf(parsed.from)[0];
+    // A malformed From can parse as a group whose first member has no address: take the first real one.
+    const from = addressesOf(parsed.from).find((entry) => entry.address);
     const sender = (from?.address ?? '').toLowerCase();
     if (!sender) return { kind: 'ignored', reason: 'no-sender', detail: 'the message has no From address', messageId };
     if (isOwn(sender)) {
@@ -290,7 +297,7 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     const bounced = await bounce(parsed, sender, messageId);
     if (bounced) return bounced;
     const subject = wellFormed(flatten(parsed.subject ?? ''));
-    const automatic = automaticKind((name) => headerText(parsed, name), sender, subject);
+    const automatic = automaticKind((name) => rawHeader(parsed, name), sender, subject);
     if (automatic && automatic !== 'auto-generated') {
       return { kind: 'ignored', reason: automatic, detail: `automatic message (${automatic}) from ${sender}`, messageId };
     }

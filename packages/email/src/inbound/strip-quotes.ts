@@ -106,6 +106,13 @@ function quoteStart(lines: readonly string[]): number {
   return lines.length;
 }
 
+const tidy = (lines: readonly string[]) =>
+  lines
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
 /** What {@link stripQuotedReply} found. */
 export interface StrippedReply {
   /** The new text the sender wrote. */
@@ -128,9 +135,11 @@ export function stripQuotedReply(text: string): StrippedReply {
   const kept: string[] = [];
   for (let index = 0; index < cut; index++) {
     const line = lines[index] ?? '';
-    if (!isQuote(line)) kept.push(line.trimEnd());
+    if (!isQuote(line)) kept.push(line);
   }
-  const result = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  let result = tidy(kept);
+  // Bottom-posted: nothing above the quote header, the answer is below the quote. Keep the unquoted lines.
+  if (result === '') result = tidy(lines.filter((line) => !isQuote(line) && !isWroteLine(line.trim())));
   if (result === '') return { text: text.trim(), stripped: false };
   return { text: result, stripped: result !== text.trim() };
 }
