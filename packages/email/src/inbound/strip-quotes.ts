@@ -86,20 +86,28 @@ function isHeaderBlock(lines: readonly string[], index: number): boolean {
   return false;
 }
 
+// The first characters any marker above can start with: most lines start with none and cost one lookup.
+const MARKER_START = new Set(['O', 'A', 'L', 'E', 'I', 'D', 'W', 'F', 'V', 'S', 'G', 'R', 'P', 'T', 'Å', '*', '-', '_', 's', 'g', 'v', 'e', 'i']);
+
 /** Where the quoted part starts: the index of the first line that begins it, or the number of lines. */
 function quoteStart(lines: readonly string[]): number {
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index] ?? '';
-    const line = raw.length > HEADER_LINE_MAX ? '' : raw.trim();
-    if (line === '') continue;
+    if (raw.length > HEADER_LINE_MAX) continue;
+    const line = raw.trim();
+    if (line === '' || !MARKER_START.has(line[0] as string)) continue;
     if (raw === '-- ' || raw === '--') return index;
     if (isWroteLine(line)) return index;
     // Gmail wraps a long "On …" line: "On Mon, 2 Mar 2026 at 10:00, Ken <ken@\nexample.com> wrote:".
-    if (line.startsWith('On ') && (lines[index + 1] ?? '').trim().endsWith('wrote:') && line.length < HEADER_LINE_MAX) {
-      return index;
+    if (line.startsWith('On ') && (lines[index + 1] ?? '').trim().endsWith('wrote:')) return index;
+    if (line.startsWith('-')) {
+      if (SEPARATORS.includes(line)) return index;
+      continue;
     }
-    if (SEPARATORS.includes(line)) return index;
-    if (/^_{10,}$/.test(line) && isHeaderBlock(lines, index + 1)) return index;
+    if (line.startsWith('_')) {
+      if (/^_{10,}$/.test(line) && isHeaderBlock(lines, index + 1)) return index;
+      continue;
+    }
     if (isHeaderBlock(lines, index)) return index;
     if (line.length < 80 && startsAny(line.toLowerCase(), SENT_FROM)) return index;
   }
