@@ -8,3 +8,4 @@
 export * from './outbound/index.js';
 export * from './threading/index.js';
 export * from './inbound/index.js';
+export * from './receivers/index.js';
