@@ -99,6 +99,8 @@ export function createImapPoller(intake: EmailIntake, options: ImapPollerOptions
       secure,
       auth: options.auth,
       logger: false,
+      // IDLE soon after each round (imapflow waits 15 s by default), so new mail is seen within a second.
+      autoIdleDelay: 500,
       ...(options.tls ? { tls: options.tls } : {}),
     });
     next.on('error', report);
@@ -182,13 +184,12 @@ export function createImapPoller(intake: EmailIntake, options: ImapPollerOptions
       running = true;
       try {
         await connect();
-        await pollOnce();
       } catch (error) {
         running = false;
-        await client?.logout().catch(() => undefined);
-        client = null;
         throw error;
       }
+      // A round that fails from here on (a dropped connection, the desk) is reported and retried, not fatal.
+      await pollOnce().catch(report);
       interval = setInterval(() => void pollOnce().catch(report), options.pollIntervalMs ?? 60_000);
       interval.unref?.();
     },
