@@ -5,7 +5,8 @@
  * server's `POST /inbound/email`.
  * @packageDocumentation
  */
-export * from './outbound/index.js';
-export * from './threading/index.js';
+
 export * from './inbound/index.js';
+export * from './outbound/index.js';
 export * from './receivers/index.js';
+export * from './threading/index.js';

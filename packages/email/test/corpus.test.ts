@@ -57,7 +57,10 @@ test.each(rows)('$file → $kind $reason', async (row) => {
     FORGED_ID: threadRootId({ ...threading, secret: 'another-secret-of-enough-length-000000' }, ticket.id),
   };
   const template = await readFile(new URL(row.file, fixtures));
-  const raw = Buffer.from(template.toString('latin1').replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name) => values[name] ?? ''), 'latin1');
+  const raw = Buffer.from(
+    template.toString('latin1').replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name) => values[name] ?? ''),
+    'latin1',
+  );
   const intake = createEmailIntake(desk, {
     threading,
     ownAddresses: ['support@example.com'],

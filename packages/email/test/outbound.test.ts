@@ -27,7 +27,13 @@ async function deskWith(port: number, extra: { maxAttempts?: number } = {}) {
   });
   onTestFinished(() => desk.close());
   await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
-  await desk.agents.upsert({ id: 'ana', name: 'Ana', email: 'ana@example.com', departmentIds: ['help'], role: 'agent' });
+  await desk.agents.upsert({
+    id: 'ana',
+    name: 'Ana',
+    email: 'ana@example.com',
+    departmentIds: ['help'],
+    role: 'agent',
+  });
   return { desk, clock };
 }
 
@@ -46,7 +52,11 @@ test('every message carries the tag, a stable Message-ID, thread headers, both p
     { actor: customer },
   );
   await desk.deliveries.idle();
-  await desk.tickets.reply(ticket.id, { body: 'We unblocked it & checked <it>.' }, { actor: { type: 'agent', id: 'ana' } });
+  await desk.tickets.reply(
+    ticket.id,
+    { body: 'We unblocked it & checked <it>.' },
+    { actor: { type: 'agent', id: 'ana' } },
+  );
   await desk.deliveries.idle();
 
   const mails = await Promise.all(sink.received.map((message) => simpleParser(message.raw)));

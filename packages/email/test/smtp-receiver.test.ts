@@ -10,7 +10,10 @@ import { expect, onTestFinished, test } from 'vitest';
 import { deskWithTicket, threading } from './helpers/desk.js';
 import { smtpSink } from './helpers/smtp-sink.js';
 
-async function receiverFor(intake: ReturnType<typeof createEmailIntake>, extra: Parameters<typeof createSmtpReceiver>[1] = {}) {
+async function receiverFor(
+  intake: ReturnType<typeof createEmailIntake>,
+  extra: Parameters<typeof createSmtpReceiver>[1] = {},
+) {
   const results: IngestResult[] = [];
   const receiver = createSmtpReceiver(intake, { port: 0, onResult: (result) => results.push(result), ...extra });
   const { port } = await receiver.listen();
@@ -109,10 +112,25 @@ test('a desk failure answers 451 so the sending server keeps the message and ret
 test('with authenticate and tls: STARTTLS is offered and AUTH is required', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tk-smtp-tls-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const { desk } = await deskWithTicket();
   const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help' });
   const { port, results } = await receiverFor(intake, {

@@ -7,6 +7,7 @@ import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { inboundEmailRoute } from './routes/inbound-email.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -86,7 +87,13 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings.basePath);
     return document;
   };
-  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];
+  const routes: RouteSpec[] = [
+    intakeRoute,
+    ...ticketRoutes,
+    ...listRoutes,
+    ...metaRoutes(openApi),
+    ...(options.inboundEmail ? [inboundEmailRoute(options.inboundEmail)] : []),
+  ];
   const limits = { maxBodyBytes: settings.maxBodyBytes, maxJsonDepth: settings.maxJsonDepth };
 
   const app = new Hono();
@@ -117,7 +124,9 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     app.on(route.method, `${settings.basePath}${route.path}`, async (c) => {
       const request = c.req.raw;
       if (UNSAFE.has(request.method)) csrfCheck(request, settings);
-      const identity = await identify(request, desk, settings);
+      const identity = route.ownAuthentication
+        ? ({ kind: 'anonymous' } as const)
+        : await identify(request, desk, settings);
       const params = c.req.param() as Record<string, string>;
       checkAccess(route.access, identity, params);
       return route.handle({

@@ -27,7 +27,9 @@ const field = (text: string, name: string) => {
  * when the message is not one.
  */
 export function readBounce(parsed: ParsedMail, sender: string): BounceReport | null {
-  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const contentType = parsed.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
   const isReport =
     contentType?.value?.toLowerCase() === 'multipart/report' &&
     (contentType.params?.['report-type'] ?? '').toLowerCase() === 'delivery-status';
@@ -42,7 +44,10 @@ export function readBounce(parsed: ParsedMail, sender: string): BounceReport | n
     ),
   );
   // Only the first 64 KB of each part: the headers we look for are at its top.
-  const returned = [...returnedParts.map((part) => part.content.subarray(0, 65_536).toString('utf8')), parsed.text ?? '']
+  const returned = [
+    ...returnedParts.map((part) => part.content.subarray(0, 65_536).toString('utf8')),
+    parsed.text ?? '',
+  ]
     .join('\n')
     .slice(0, 262_144);
   const report = status ? status.content.subarray(0, 65_536).toString('utf8') : (parsed.text ?? '').slice(0, 65_536);

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  type Actor,
-  type HelpDesk,
-  isTicketkitError,
-  type Ticket,
-  validationError,
-} from '@ticketkit/core';
+import { type Actor, type HelpDesk, isTicketkitError, type Ticket, validationError } from '@ticketkit/core';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { parseOurMessageIds, parseReplyAddress, type ThreadingOptions } from '../threading/index.js';
 import { readBounce } from './bounces.js';
 import type { MessageLog } from './message-log.js';
 import { memoryMessageLog } from './message-log.js';
-import { type AutomaticKind, automaticKind } from './noise.js';
+import { automaticKind } from './noise.js';
 import type { OriginalStore } from './originals.js';
 import { createRateLimiter } from './rate-limit.js';
 import { stripQuotedReply } from './strip-quotes.js';
@@ -159,14 +153,20 @@ function headerText(parsed: ParsedMail, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(String).join(' ');
-  if (typeof value === 'object' && value !== null && 'value' in value) return String((value as { value: unknown }).value);
+  if (typeof value === 'object' && value !== null && 'value' in value)
+    return String((value as { value: unknown }).value);
   return String(value);
 }
 
 /** A header's value as written (unfolded, not decoded): mailparser folds some, such as `List-*`, into objects. */
 function rawHeader(parsed: ParsedMail, name: string): string | undefined {
   const line = parsed.headerLines.find((header) => header.key === name)?.line;
-  return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line === undefined
+    ? undefined
+    : line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
 }
 
 /**
@@ -260,7 +260,9 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     };
     if (result.ticketId && (await findTicket(result.ticketId))) {
       const delivery = result.deliveryId ? await desk.deliveries.get(result.deliveryId).catch(() => null) : null;
-      const what = delivery ? `the ${delivery.notification.type.replace('ticket.', '').replace('_', ' ')}` : 'a message';
+      const what = delivery
+        ? `the ${delivery.notification.type.replace('ticket.', '').replace('_', ' ')}`
+        : 'a message';
       // The thread is where agents look: a note says the customer did not get it, with the server's answer.
       await desk.tickets.note(
         result.ticketId,
@@ -277,7 +279,10 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     return result;
   }
 
-  async function actorFor(ticket: Ticket, sender: string): Promise<{ actor: Actor; as: 'customer' | 'agent' | 'note' }> {
+  async function actorFor(
+    ticket: Ticket,
+    sender: string,
+  ): Promise<{ actor: Actor; as: 'customer' | 'agent' | 'note' }> {
     if (ticket.requester.email.toLowerCase() === sender) {
       return { actor: { type: 'customer', email: ticket.requester.email }, as: 'customer' };
     }
@@ -299,7 +304,12 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     const subject = wellFormed(flatten(parsed.subject ?? ''));
     const automatic = automaticKind((name) => rawHeader(parsed, name), sender, subject);
     if (automatic && automatic !== 'auto-generated') {
-      return { kind: 'ignored', reason: automatic, detail: `automatic message (${automatic}) from ${sender}`, messageId };
+      return {
+        kind: 'ignored',
+        reason: automatic,
+        detail: `automatic message (${automatic}) from ${sender}`,
+        messageId,
+      };
     }
     if (!limiter.take(sender, Date.now())) {
       return { kind: 'ignored', reason: 'rate-limited', detail: `too many messages from ${sender}`, messageId };
@@ -321,7 +331,11 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       const { actor, as } = await actorFor(matched.ticket, sender);
       const ticket =
         as === 'note'
-          ? await desk.tickets.note(matched.ticket.id, { body: clip(`From ${sender}:\n\n${body}`, BODY_MAX) }, { actor })
+          ? await desk.tickets.note(
+              matched.ticket.id,
+              { body: clip(`From ${sender}:\n\n${body}`, BODY_MAX) },
+              { actor },
+            )
           : await desk.tickets.reply(matched.ticket.id, { body }, { actor });
       await keep(ticket);
       if (ticket.id !== matched.ticket.id) {
@@ -337,7 +351,12 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       return { kind: 'replied', ticket, matchedBy: matched.by, as, messageId };
     }
     if (automatic && options.automatic === 'ignore') {
-      return { kind: 'ignored', reason: 'auto-reply', detail: `automatic message (${automatic}) from ${sender}`, messageId };
+      return {
+        kind: 'ignored',
+        reason: 'auto-reply',
+        detail: `automatic message (${automatic}) from ${sender}`,
+        messageId,
+      };
     }
     const name = wellFormed(flatten(from?.name ?? '').slice(0, NAME_MAX));
     const ticket = await desk.tickets.open(
@@ -373,10 +392,17 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
           maxHtmlLengthToParse: 2 * 1024 * 1024,
         });
       } catch (error) {
-        return { kind: 'ignored', reason: 'unparseable', detail: `cannot parse: ${(error as Error).message}`, messageId: null };
+        return {
+          kind: 'ignored',
+          reason: 'unparseable',
+          detail: `cannot parse: ${(error as Error).message}`,
+          messageId: null,
+        };
       }
       // No Message-ID (it happens): the content stands in, so a redelivery is still recognised.
-      const messageId = flatten(parsed.messageId ?? '').slice(0, 998) || `<sha256.${createHash('sha256').update(raw).digest('hex')}@ticketkit>`;
+      const messageId =
+        flatten(parsed.messageId ?? '').slice(0, 998) ||
+        `<sha256.${createHash('sha256').update(raw).digest('hex')}@ticketkit>`;
       const before = await log.get(messageId);
       if (before !== null) {
         return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
@@ -405,4 +431,3 @@ function describe(result: IngestResult): string {
       return `ignored (${result.reason})`;
   }
 }
-

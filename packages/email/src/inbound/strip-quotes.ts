@@ -45,7 +45,29 @@ const SEPARATORS = [
   '-------- Ursprüngliche Nachricht --------',
 ];
 const FROM_HEADERS = ['From:', 'Von:', 'De :', 'De:', 'Da:', 'Van:', 'Från:', 'Od:', '*From:*'];
-const NEXT_HEADERS = ['Sent:', 'Date:', 'To:', 'Subject:', 'Gesendet:', 'An:', 'Betreff:', 'Envoyé :', 'Envoyé:', 'À :', 'Objet :', 'Enviado:', 'Para:', 'Asunto:', 'Inviato:', 'Oggetto:', 'Verzonden:', 'Aan:', 'Onderwerp:', '*Sent:*', '*Date:*'];
+const NEXT_HEADERS = [
+  'Sent:',
+  'Date:',
+  'To:',
+  'Subject:',
+  'Gesendet:',
+  'An:',
+  'Betreff:',
+  'Envoyé :',
+  'Envoyé:',
+  'À :',
+  'Objet :',
+  'Enviado:',
+  'Para:',
+  'Asunto:',
+  'Inviato:',
+  'Oggetto:',
+  'Verzonden:',
+  'Aan:',
+  'Onderwerp:',
+  '*Sent:*',
+  '*Date:*',
+];
 // "Sent from my phone" lines: everything from them on is client boilerplate.
 const SENT_FROM = [
   'sent from my ',
@@ -87,7 +109,31 @@ function isHeaderBlock(lines: readonly string[], index: number): boolean {
 }
 
 // The first characters any marker above can start with: most lines start with none and cost one lookup.
-const MARKER_START = new Set(['O', 'A', 'L', 'E', 'I', 'D', 'W', 'F', 'V', 'S', 'G', 'R', 'P', 'T', 'Å', '*', '-', '_', 's', 'g', 'v', 'e', 'i']);
+const MARKER_START = new Set([
+  'O',
+  'A',
+  'L',
+  'E',
+  'I',
+  'D',
+  'W',
+  'F',
+  'V',
+  'S',
+  'G',
+  'R',
+  'P',
+  'T',
+  'Å',
+  '*',
+  '-',
+  '_',
+  's',
+  'g',
+  'v',
+  'e',
+  'i',
+]);
 
 /** Where the quoted part starts: the index of the first line that begins it, or the number of lines. */
 function quoteStart(lines: readonly string[]): number {

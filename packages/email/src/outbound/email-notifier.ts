@@ -100,12 +100,20 @@ export function emailNotifier(options: EmailNotifierOptions): Notifier {
     throw validationError([{ path: ['threading', 'secret'], message: 'must be at least 32 characters' }]);
   }
   const extraHeaders = Object.fromEntries(
-    Object.entries(options.headers ?? {}).map(([name, value]) => [name.replace(/[^\x21-\x39\x3b-\x7e]/g, ''), flatten(value)]),
+    Object.entries(options.headers ?? {}).map(([name, value]) => [
+      name.replace(/[^\x21-\x39\x3b-\x7e]/g, ''),
+      flatten(value),
+    ]),
   );
   let transport: Promise<EmailTransport> | undefined = options.transport && Promise.resolve(options.transport);
   const transportFor = () => {
     transport ??= loadPeer('nodemailer', () => import('nodemailer'), 'emailNotifier({ smtp })').then((nodemailer) =>
-      nodemailer.createTransport({ connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, ...options.smtp }),
+      nodemailer.createTransport({
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+        ...options.smtp,
+      }),
     );
     return transport;
   };

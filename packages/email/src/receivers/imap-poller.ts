@@ -142,7 +142,7 @@ export function createImapPoller(intake: EmailIntake, options: ImapPollerOptions
       const uids = (await current.search(options.moveTo ? { all: true } : { seen: false }, { uid: true })) || [];
       for (const uid of uids) {
         const message = await current.fetchOne(String(uid), { source: true }, { uid: true });
-        if (!message || !message.source) continue;
+        if (message === false || !message.source) continue;
         // The desk failing throws here: the message stays unflagged and is read again on the next round.
         const result = await intake.ingest(message.source);
         options.onResult?.(result);

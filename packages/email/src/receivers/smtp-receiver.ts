@@ -108,7 +108,10 @@ export function createSmtpReceiver(intake: EmailIntake, options: SmtpReceiverOpt
           intake.ingest(Buffer.concat(chunks)).then(
             (result) => {
               options.onResult?.(result);
-              callback(null, result.kind === 'ignored' ? `Accepted, ignored: ${result.reason}` : `Accepted: ${result.kind}`);
+              callback(
+                null,
+                result.kind === 'ignored' ? `Accepted, ignored: ${result.reason}` : `Accepted: ${result.kind}`,
+              );
             },
             (error: unknown) => {
               options.onError?.(error);

@@ -28,9 +28,20 @@ export async function deskWithTicket() {
   });
   onTestFinished(() => desk.close());
   await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
-  await desk.agents.upsert({ id: 'ana', name: 'Ana', email: 'ana@example.com', departmentIds: ['help'], role: 'admin' });
+  await desk.agents.upsert({
+    id: 'ana',
+    name: 'Ana',
+    email: 'ana@example.com',
+    departmentIds: ['help'],
+    role: 'admin',
+  });
   const ticket = await desk.tickets.open(
-    { requester: { email: 'ken@example.com', name: 'Ken Adams' }, subject: 'Card blocked', body: 'My card is blocked.', departmentId: 'help' },
+    {
+      requester: { email: 'ken@example.com', name: 'Ken Adams' },
+      subject: 'Card blocked',
+      body: 'My card is blocked.',
+      departmentId: 'help',
+    },
     { actor: { type: 'customer', email: 'ken@example.com' } },
   );
   await desk.deliveries.idle();

@@ -19,7 +19,8 @@ export function isJsonContentType(header: string | null): boolean {
 // The client went away mid-body, or its stream failed: a bad request, not a fault of the desk (no 500).
 const unreadable = () => new HttpProblem('MALFORMED_JSON', 'The body could not be read to its end');
 
-async function readCapped(request: Request, max: number): Promise<Uint8Array> {
+/** Reads a request body of at most `max` bytes (413 beyond), without trusting its Content-Length. */
+export async function readCapped(request: Request, max: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > max) {
     throw new HttpProblem('PAYLOAD_TOO_LARGE', `The body may be at most ${max} bytes`);

@@ -132,6 +132,16 @@ export function openApiDocument(routes: readonly RouteSpec[], basePath: string):
             },
           }
         : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                route.rawBody.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+              ),
+            },
+          }
+        : {}),
       responses,
       ...(route.access === 'anyone' ? { security: [] } : {}),
     };

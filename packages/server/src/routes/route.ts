@@ -46,8 +46,12 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   access: Access;
+  /** The route checks its own credentials (a webhook's shared secret): the caller is not identified first. */
+  ownAuthentication?: boolean;
   /** The request body's schema (documented; the core validates commands itself). */
   body?: z.ZodType;
+  /** Media types of a body that is not JSON (a raw email), documented as binary; the handler reads it. */
+  rawBody?: string[];
   /** Whether a body must be sent (commands without input accept none). */
   bodyRequired?: boolean;
   /** Query parameters (validated by the handler, documented from this). */
