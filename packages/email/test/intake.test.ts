@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmailIntake, fileOriginals, type IngestResult, stripQuotedReply } from '@ticketkit/email';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { expect, onTestFinished, test } from 'vitest';
+import { deskWithTicket, threading } from './helpers/desk.js';
+
+async function mime(from: string, subject: string, id: string, text = 'Hello.'): Promise<Buffer> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  return (await transport.sendMail({ from, to: 'support@example.com', subject, messageId: `<${id}@example.net>`, text }))
+    .message as Buffer;
+}
+
+test('a sender past the rate limit is ignored; other senders are not', async () => {
+  const { desk } = await deskWithTicket();
+  const intake = createEmailIntake(desk, {
+    threading,
+    ownAddresses: ['support@example.com'],
+    departmentId: 'help',
+    rateLimit: 3,
+  });
+  const results: IngestResult[] = [];
+  for (let index = 0; index < 5; index++) {
+    results.push(await intake.ingest(await mime('flood@example.org', `Flood ${index}`, `flood-${index}`)));
+  }
+  expect(results.map((result) => (result.kind === 'ignored' ? result.reason : result.kind))).toEqual([
+    'created',
+    'created',
+    'created',
+    'rate-limited',
+    'rate-limited',
+  ]);
+  expect(await intake.ingest(await mime('calm@example.org', 'Calm', 'calm-1'))).toMatchObject({ kind: 'created' });
+});
+
+test('the original message is kept per ticket, byte for byte, and can be read back as a message', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-originals-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const originals = fileOriginals(dir);
+  const { desk } = await deskWithTicket();
+  const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help', originals });
+  const raw = await mime('Ken <ken@example.com>', 'Keep me', 'keep-1', 'Body\n\n> quoted part the thread does not show');
+  const result = await intake.ingest(raw);
+  if (result.kind !== 'created') throw new Error(`not created: ${result.kind}`);
+  const [key] = await originals.list(result.ticket.id);
+  expect(key).toMatch(/^[0-9a-f]{32}\.eml$/);
+  const kept = await originals.get(result.ticket.id, key ?? '');
+  expect(Buffer.compare(Buffer.from(kept ?? []), raw)).toBe(0);
+  expect((await simpleParser(Buffer.from(kept ?? []))).text).toContain('quoted part the thread does not show');
+  expect(await originals.get(result.ticket.id, '../../etc/passwd')).toBeNull();
+  await expect(originals.list('../escape')).rejects.toThrow(/not a ticket id/);
+});
+
+test('a bounce of our mail is matched to its delivery and shown to agents in the thread', async () => {
+  const { desk, ticket } = await deskWithTicket();
+  const bounces: unknown[] = [];
+  const intake = createEmailIntake(desk, {
+    threading,
+    ownAddresses: ['support@example.com'],
+    departmentId: 'help',
+    onBounce: (bounce) => void bounces.push(bounce),
+  });
+  const { readFile } = await import('node:fs/promises');
+  const { notificationMessageId, threadRootId } = await import('@ticketkit/email');
+  const [auto] = (await desk.deliveries.list({ ticketId: ticket.id })).items.filter(
+    (delivery) => delivery.notification.type === 'ticket.auto_response',
+  );
+  const template = await readFile(new URL('./fixtures/dsn-failed.eml', import.meta.url), 'utf8');
+  const raw = template
+    .replaceAll('{{MSG_ID}}', notificationMessageId(threading, ticket.id, auto?.id ?? ''))
+    .replaceAll('{{ROOT_ID}}', threadRootId(threading, ticket.id))
+    .replaceAll('{{NUMBER}}', ticket.number);
+  const result = await intake.ingest(raw);
+  expect(result).toMatchObject({ kind: 'bounced', deliveryId: auto?.id, ticketId: ticket.id, recipient: 'ken@example.com' });
+  expect(bounces).toEqual([result]);
+  const notes = (await desk.tickets.thread(ticket.id, { actor: { type: 'agent', id: 'ana' } })).filter(
+    (entry) => entry.kind === 'note',
+  );
+  expect(notes.at(-1)?.body).toMatch(/^Email bounced: the auto response to ken@example\.com was not delivered \(status 5\.1\.1\)/);
+  expect(notes.at(-1)?.body).toContain('User unknown');
+  // Customers never see it.
+  const customerView = await desk.tickets.thread(ticket.id, { actor: { type: 'customer', email: 'ken@example.com' } });
+  expect(customerView.some((entry) => entry.body.includes('bounced'))).toBe(false);
+});
+
+test('the intake refuses options it cannot work with, naming the field', async () => {
+  const { desk } = await deskWithTicket();
+  expect(() => createEmailIntake(desk, { threading: { domain: '' }, ownAddresses: ['a@example.com'] })).toThrow(
+    /threading\.domain|domain/,
+  );
+  expect(() => createEmailIntake(desk, { threading, ownAddresses: [] })).toThrow(/ownAddresses/);
+});
+
+test.each([
+  ['Gmail', 'Thanks!\n\nOn Tue, 3 Mar 2026 at 09:12, Support <s@example.com> wrote:\n> old', 'Thanks!'],
+  ['Outlook', 'Ok.\n\n-----Original Message-----\nFrom: S\nSent: today\n\nold', 'Ok.'],
+  ['signature', 'Fine.\n-- \nKen', 'Fine.'],
+  ['phone', 'Yes\n\nSent from my iPhone', 'Yes'],
+  ['German phone', 'Ja\n\nVon meinem iPhone gesendet', 'Ja'],
+  ['inline answer kept', '> question one?\nanswer one\n> question two?\nanswer two', 'answer one\nanswer two'],
+  ['nothing to strip', 'Just text.\nTwo lines.', 'Just text.\nTwo lines.'],
+  ['only a quote falls back to all of it', '> only quoted', '> only quoted'],
+])('stripQuotedReply: %s', (_, text, expected) => {
+  expect(stripQuotedReply(text).text).toBe(expected);
+});
