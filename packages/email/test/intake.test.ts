@@ -9,8 +9,9 @@ import { deskWithTicket, threading } from './helpers/desk.js';
 
 async function mime(from: string, subject: string, id: string, text = 'Hello.'): Promise<Buffer> {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
-  return (await transport.sendMail({ from, to: 'support@example.com', subject, messageId: `<${id}@example.net>`, text }))
-    .message as Buffer;
+  return (
+    await transport.sendMail({ from, to: 'support@example.com', subject, messageId: `<${id}@example.net>`, text })
+  ).message as Buffer;
 }
 
 test('a sender past the rate limit is ignored; other senders are not', async () => {
@@ -40,8 +41,18 @@ test('the original message is kept per ticket, byte for byte, and can be read ba
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const originals = fileOriginals(dir);
   const { desk } = await deskWithTicket();
-  const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help', originals });
-  const raw = await mime('Ken <ken@example.com>', 'Keep me', 'keep-1', 'Body\n\n> quoted part the thread does not show');
+  const intake = createEmailIntake(desk, {
+    threading,
+    ownAddresses: ['support@example.com'],
+    departmentId: 'help',
+    originals,
+  });
+  const raw = await mime(
+    'Ken <ken@example.com>',
+    'Keep me',
+    'keep-1',
+    'Body\n\n> quoted part the thread does not show',
+  );
   const result = await intake.ingest(raw);
   if (result.kind !== 'created') throw new Error(`not created: ${result.kind}`);
   const [key] = await originals.list(result.ticket.id);
@@ -73,12 +84,26 @@ test('a bounce of our mail is matched to its delivery and shown to agents in the
     .replaceAll('{{ROOT_ID}}', threadRootId(threading, ticket.id))
     .replaceAll('{{NUMBER}}', ticket.number);
   const result = await intake.ingest(raw);
-  expect(result).toMatchObject({ kind: 'bounced', deliveryId: auto?.id, ticketId: ticket.id, recipient: 'ken@example.com' });
+  expect(result).toMatchObject({
+    kind: 'bounced',
+    deliveryId: auto?.id,
+    ticketId: ticket.id,
+    recipient: 'ken@example.com',
+  });
   expect(bounces).toEqual([result]);
+  // In the delivery log: the delivered auto-response is now dead, with the remote server's answer.
+  const logged = await desk.deliveries.get(auto?.id ?? '');
+  expect(logged?.status).toBe('dead');
+  expect(logged?.attempts.map((attempt) => attempt.error)).toEqual([
+    null,
+    'bounced: 5.1.1 smtp; 550 5.1.1 <ken@example.com>: Recipient address rejected: User unknown',
+  ]);
   const notes = (await desk.tickets.thread(ticket.id, { actor: { type: 'agent', id: 'ana' } })).filter(
     (entry) => entry.kind === 'note',
   );
-  expect(notes.at(-1)?.body).toMatch(/^Email bounced: the auto response to ken@example\.com was not delivered \(status 5\.1\.1\)/);
+  expect(notes.at(-1)?.body).toMatch(
+    /^Email bounced: the auto response to ken@example\.com was not delivered \(status 5\.1\.1\)/,
+  );
   expect(notes.at(-1)?.body).toContain('User unknown');
   // Customers never see it.
   const customerView = await desk.tickets.thread(ticket.id, { actor: { type: 'customer', email: 'ken@example.com' } });

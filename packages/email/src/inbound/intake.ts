@@ -259,11 +259,15 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       messageId,
     };
     if (result.ticketId && (await findTicket(result.ticketId))) {
-      const delivery = result.deliveryId ? await desk.deliveries.get(result.deliveryId).catch(() => null) : null;
+      const reason = [report.status, report.diagnostic].filter(Boolean).join(' ') || 'the message was not delivered';
+      // Shown where "check your email logs" leads: the delivery itself becomes dead, with the server's answer.
+      const delivery = result.deliveryId
+        ? await desk.deliveries.recordBounce(result.deliveryId, reason.slice(0, 1_900))
+        : null;
       const what = delivery
         ? `the ${delivery.notification.type.replace('ticket.', '').replace('_', ' ')}`
         : 'a message';
-      // The thread is where agents look: a note says the customer did not get it, with the server's answer.
+      // And in the thread, where agents work: the customer did not get it.
       await desk.tickets.note(
         result.ticketId,
         {
