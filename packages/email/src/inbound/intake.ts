@@ -23,6 +23,7 @@ export type IgnoreReason =
   | 'delivery-delayed'
   | 'rate-limited'
   | 'no-sender'
+  | 'refused'
   | 'unparseable';
 
 /** How a message was matched to its ticket. */
@@ -128,6 +129,8 @@ export interface EmailIntake {
   readonly maxBytes: number;
 }
 
+// Input fields that come from the message: refusing one of them is refusing the message, not a failure of the desk.
+const MESSAGE_FIELDS = new Set(['requester', 'subject', 'body']);
 const BODY_MAX = 100_000;
 const SUBJECT_MAX = 255;
 const NAME_MAX = 200;
@@ -411,7 +414,18 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       if (before !== null) {
         return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
       }
-      const result = await take(raw, parsed, messageId);
+      const result = await take(raw, parsed, messageId).catch((error: unknown) => {
+        // What the desk refuses about the message itself (a sender address it does not accept, a plugin's spam
+        // check) is the message's fault: answering "try again" would make the sender retry it forever.
+        if (
+          isTicketkitError(error, 'VALIDATION_FAILED') &&
+          error.issues.every((issue) => MESSAGE_FIELDS.has(String(issue.path[0])))
+        ) {
+          const detail = `the desk refused it: ${error.message}`;
+          return { kind: 'ignored', reason: 'refused', detail, messageId } as const;
+        }
+        throw error;
+      });
       if (result.kind !== 'ignored' || result.reason !== 'rate-limited') await log.set(messageId, describe(result));
       return result;
     },
