@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sqliteStorage } from '@ticketkit/adapter-sqlite';
+import { memoryStorage } from '@ticketkit/core';
 import { createEmailIntake, fileOriginals, type IngestResult, stripQuotedReply } from '@ticketkit/email';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -64,51 +66,60 @@ test('the original message is kept per ticket, byte for byte, and can be read ba
   await expect(originals.list('../escape')).rejects.toThrow(/not a ticket id/);
 });
 
-test('a bounce of our mail is matched to its delivery and shown to agents in the thread', async () => {
-  const { desk, ticket } = await deskWithTicket();
-  const bounces: unknown[] = [];
-  const intake = createEmailIntake(desk, {
-    threading,
-    ownAddresses: ['support@example.com'],
-    departmentId: 'help',
-    onBounce: (bounce) => void bounces.push(bounce),
-  });
-  const { readFile } = await import('node:fs/promises');
-  const { notificationMessageId, threadRootId } = await import('@ticketkit/email');
-  const [auto] = (await desk.deliveries.list({ ticketId: ticket.id })).items.filter(
-    (delivery) => delivery.notification.type === 'ticket.auto_response',
-  );
-  const template = await readFile(new URL('./fixtures/dsn-failed.eml', import.meta.url), 'utf8');
-  const raw = template
-    .replaceAll('{{MSG_ID}}', notificationMessageId(threading, ticket.id, auto?.id ?? ''))
-    .replaceAll('{{ROOT_ID}}', threadRootId(threading, ticket.id))
-    .replaceAll('{{NUMBER}}', ticket.number);
-  const result = await intake.ingest(raw);
-  expect(result).toMatchObject({
-    kind: 'bounced',
-    deliveryId: auto?.id,
-    ticketId: ticket.id,
-    recipient: 'ken@example.com',
-  });
-  expect(bounces).toEqual([result]);
-  // In the delivery log: the delivered auto-response is now dead, with the remote server's answer.
-  const logged = await desk.deliveries.get(auto?.id ?? '');
-  expect(logged?.status).toBe('dead');
-  expect(logged?.attempts.map((attempt) => attempt.error)).toEqual([
-    null,
-    'bounced: 5.1.1 smtp; 550 5.1.1 <ken@example.com>: Recipient address rejected: User unknown',
-  ]);
-  const notes = (await desk.tickets.thread(ticket.id, { actor: { type: 'agent', id: 'ana' } })).filter(
-    (entry) => entry.kind === 'note',
-  );
-  expect(notes.at(-1)?.body).toMatch(
-    /^Email bounced: the auto response to ken@example\.com was not delivered \(status 5\.1\.1\)/,
-  );
-  expect(notes.at(-1)?.body).toContain('User unknown');
-  // Customers never see it.
-  const customerView = await desk.tickets.thread(ticket.id, { actor: { type: 'customer', email: 'ken@example.com' } });
-  expect(customerView.some((entry) => entry.body.includes('bounced'))).toBe(false);
-});
+test.each(['memory', 'sqlite'])(
+  'a bounce of our mail is matched to its delivery and shown to agents in the thread (%s)',
+  async (kind) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-bounce-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const { desk, ticket } = await deskWithTicket(
+      kind === 'sqlite' ? sqliteStorage({ filename: join(dir, 'desk.db') }) : memoryStorage(),
+    );
+    const bounces: unknown[] = [];
+    const intake = createEmailIntake(desk, {
+      threading,
+      ownAddresses: ['support@example.com'],
+      departmentId: 'help',
+      onBounce: (bounce) => void bounces.push(bounce),
+    });
+    const { readFile } = await import('node:fs/promises');
+    const { notificationMessageId, threadRootId } = await import('@ticketkit/email');
+    const [auto] = (await desk.deliveries.list({ ticketId: ticket.id })).items.filter(
+      (delivery) => delivery.notification.type === 'ticket.auto_response',
+    );
+    const template = await readFile(new URL('./fixtures/dsn-failed.eml', import.meta.url), 'utf8');
+    const raw = template
+      .replaceAll('{{MSG_ID}}', notificationMessageId(threading, ticket.id, auto?.id ?? ''))
+      .replaceAll('{{ROOT_ID}}', threadRootId(threading, ticket.id))
+      .replaceAll('{{NUMBER}}', ticket.number);
+    const result = await intake.ingest(raw);
+    expect(result).toMatchObject({
+      kind: 'bounced',
+      deliveryId: auto?.id,
+      ticketId: ticket.id,
+      recipient: 'ken@example.com',
+    });
+    expect(bounces).toEqual([result]);
+    // In the delivery log: the delivered auto-response is now dead, with the remote server's answer.
+    const logged = await desk.deliveries.get(auto?.id ?? '');
+    expect(logged?.status).toBe('dead');
+    expect(logged?.attempts.map((attempt) => attempt.error)).toEqual([
+      null,
+      'bounced: 5.1.1 smtp; 550 5.1.1 <ken@example.com>: Recipient address rejected: User unknown',
+    ]);
+    const notes = (await desk.tickets.thread(ticket.id, { actor: { type: 'agent', id: 'ana' } })).filter(
+      (entry) => entry.kind === 'note',
+    );
+    expect(notes.at(-1)?.body).toMatch(
+      /^Email bounced: the auto response to ken@example\.com was not delivered \(status 5\.1\.1\)/,
+    );
+    expect(notes.at(-1)?.body).toContain('User unknown');
+    // Customers never see it.
+    const customerView = await desk.tickets.thread(ticket.id, {
+      actor: { type: 'customer', email: 'ken@example.com' },
+    });
+    expect(customerView.some((entry) => entry.body.includes('bounced'))).toBe(false);
+  },
+);
 
 test('the intake refuses options it cannot work with, naming the field', async () => {
   const { desk } = await deskWithTicket();

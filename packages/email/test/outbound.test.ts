@@ -1,4 +1,4 @@
-import { createHelpDesk, type HelpDesk, manualClock, memoryStorage } from '@ticketkit/core';
+import { createHelpDesk, type HelpDesk, manualClock, memoryStorage, NOTIFICATION_TYPES } from '@ticketkit/core';
 import { emailNotifier, notificationMessageId, parseReplyAddress, threadRootId } from '@ticketkit/email';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -201,4 +201,44 @@ test('smtp options or a transport, not both, not neither', () => {
   expect(() => emailNotifier({ from: 'support@example.com' })).toThrow(/either a nodemailer transport or smtp/);
   expect(() => emailNotifier({ from: 'not an address', smtp: {} })).toThrow(/from/);
   expect(() => emailNotifier({ from: 'a@example.com', smtp: {}, threading: { secret: 'short' } })).toThrow(/secret/);
+});
+
+test('every notification type becomes a text + HTML email with the tag; only the agent reply is not marked automatic', async () => {
+  const sink = await smtpSink();
+  const { desk } = await deskWith(sink.port);
+  const ticket = await desk.tickets.open(
+    { requester: { email: 'ken@example.com' }, subject: 'All types', body: 'x', departmentId: 'help' },
+    { actor: customer },
+  );
+  await desk.deliveries.idle();
+  const [delivery] = (await desk.deliveries.list({ ticketId: ticket.id })).items;
+  if (!delivery) throw new Error('no delivery');
+  const notifier = emailNotifier({
+    transport: nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true }),
+    from: 'support@example.com',
+    threading,
+  });
+  sink.received.length = 0;
+  for (const [index, type] of NOTIFICATION_TYPES.entries()) {
+    const notification = {
+      ...delivery.notification,
+      id: `n-${index}`,
+      type,
+      subject: `About ${type}`,
+      text: `Text of ${type}`,
+    };
+    await notifier.send(notification, { signal: new AbortController().signal, attempt: 1, messageId: 'm' });
+  }
+  const mails = await Promise.all(sink.received.map((message) => simpleParser(message.raw)));
+  expect(mails.map((mail) => mail.headers.get('x-ticketkit-notification'))).toEqual([...NOTIFICATION_TYPES]);
+  for (const mail of mails) {
+    const type = String(mail.headers.get('x-ticketkit-notification'));
+    expect(mail.subject).toBe(`[#${ticket.number}] About ${type}`);
+    expect(mail.text?.trim()).toBe(`Text of ${type}`);
+    expect(mail.html).toContain(`<p>Text of ${type}</p>`);
+    expect(mail.headers.get('auto-submitted')).toBe(type === 'ticket.reply_notice' ? undefined : 'auto-generated');
+    expect(mail.messageId).toBe(
+      notificationMessageId(threading, ticket.id, `n-${NOTIFICATION_TYPES.indexOf(type as never)}`),
+    );
+  }
 });

@@ -1,4 +1,4 @@
-import { createHelpDesk, type HelpDesk, manualClock, memoryStorage } from '@ticketkit/core';
+import { createHelpDesk, type HelpDesk, manualClock, memoryStorage, type StorageAdapter } from '@ticketkit/core';
 import { emailNotifier } from '@ticketkit/email';
 import nodemailer from 'nodemailer';
 import { onTestFinished } from 'vitest';
@@ -11,10 +11,10 @@ export const threading = { domain: 'help.example.com', secret: 'a-test-secret-th
  * transport (real nodemailer, no network), a department, an agent, and a
  * ticket Ken opened; closed after the test.
  */
-export async function deskWithTicket() {
+export async function deskWithTicket(storage: StorageAdapter = memoryStorage()) {
   const clock = manualClock('2026-03-02T09:00:00Z');
   const desk: HelpDesk = await createHelpDesk({
-    storage: memoryStorage(),
+    storage,
     clock,
     notifiers: [
       emailNotifier({
