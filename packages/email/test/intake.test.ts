@@ -141,3 +141,25 @@ test.each([
 ])('stripQuotedReply: %s', (_, text, expected) => {
   expect(stripQuotedReply(text).text).toBe(expected);
 });
+
+test('a reply the ticket cannot take (an agent writing to a closed ticket) is refused, not retried forever', async () => {
+  const { desk, ticket } = await deskWithTicket();
+  await desk.agents.upsert({ id: 'bo', name: 'Bo', email: 'bo@example.com', departmentIds: ['help'], role: 'agent' });
+  await desk.tickets.resolve(ticket.id, { resolutionNote: 'done' }, { actor: { type: 'agent', id: 'ana' } });
+  await desk.tickets.close(ticket.id, {}, { actor: { type: 'agent', id: 'ana' } });
+  const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help' });
+  const { replyAddressFor } = await import('@ticketkit/email');
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const raw = (
+    await transport.sendMail({
+      from: 'Bo <bo@example.com>',
+      to: replyAddressFor(threading.secret, 'support@example.com', ticket.number),
+      subject: 'Re: closed',
+      messageId: '<late-agent@example.com>',
+      text: 'One more thing.',
+    })
+  ).message as Buffer;
+  const result = await intake.ingest(raw);
+  expect(result).toMatchObject({ kind: 'ignored', reason: 'refused' });
+  expect(result.kind === 'ignored' ? result.detail : '').toMatch(/the desk refused it/);
+});

@@ -415,14 +415,16 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
         return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
       }
       const result = await take(raw, parsed, messageId).catch((error: unknown) => {
-        // What the desk refuses about the message itself (a sender address it does not accept, a plugin's spam
-        // check) is the message's fault: answering "try again" would make the sender retry it forever.
-        if (
-          isTicketkitError(error, 'VALIDATION_FAILED') &&
-          error.issues.every((issue) => MESSAGE_FIELDS.has(String(issue.path[0])))
-        ) {
-          const detail = `the desk refused it: ${error.message}`;
-          return { kind: 'ignored', reason: 'refused', detail, messageId } as const;
+        // What the desk refuses about the message itself is the message's fault, and answering "try again" would
+        // make the sender retry it forever: a sender address it does not accept, a plugin's spam check, a reply
+        // the ticket's state does not allow (an agent writing to a closed ticket).
+        if (refusesMessage(error)) {
+          return {
+            kind: 'ignored',
+            reason: 'refused',
+            detail: `the desk refused it: ${error.message}`,
+            messageId,
+          } as const;
         }
         throw error;
       });
@@ -430,6 +432,17 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       return result;
     },
   };
+}
+
+function refusesMessage(error: unknown): error is Error {
+  if (isTicketkitError(error, 'VALIDATION_FAILED')) {
+    return error.issues.every((issue) => MESSAGE_FIELDS.has(String(issue.path[0])));
+  }
+  return (
+    isTicketkitError(error, 'INVALID_TRANSITION') ||
+    isTicketkitError(error, 'FORBIDDEN') ||
+    isTicketkitError(error, 'CONFIRMATION_REQUIRED')
+  );
 }
 
 function clip(text: string, max: number): string {
