@@ -9,7 +9,7 @@ const LIMIT = 10 * 1024 * 1024; // the intake's default maxBytes
 function message(name: string, unit: string, size = LIMIT, contentType = 'text/plain; charset=utf-8') {
   const head = `From: Ken <ken@example.com>\r\nTo: support@example.com\r\nSubject: ${name}\r\nMessage-ID: <${name}@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: ${contentType}\r\n\r\n`;
   const room = size - head.length - 100;
-  return Buffer.from(`${head}Real text first.\r\n${unit.repeat(Math.floor(room / unit.length))}`);
+  return Buffer.from(`${head}Real text first.\r\n${unit.repeat(Math.floor(room / Buffer.byteLength(unit)))}`);
 }
 
 /**
@@ -37,6 +37,7 @@ const cases: [string, Buffer][] = [
     message('headers', 'On Mon, 2 Mar 2026 Ken <ken@example.com> almost wrote\r\nFrom: x\r\n'),
   ],
   ['Outlook separators and blank lines', message('outlook', '________________\r\n\r\nVon: a\r\n\r\n\r\n')],
+  ['emoji, cut inside a surrogate pair', message('emoji', '😀')],
   ['long links', message('links', `https://example.com/${'a'.repeat(5_000)} `)],
   ['nested HTML blockquotes', message('html', '<blockquote>', LIMIT, 'text/html; charset=utf-8')],
   [

@@ -323,7 +323,8 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     }
 
     const full = bodyText(parsed.text ?? '');
-    const { text } = stripQuotedReply(full.length > BODY_MAX * 4 ? full.slice(0, BODY_MAX * 4) : full);
+    // Far more than a body may hold is not read further; the cut may split a surrogate pair, so it is mended.
+    const { text } = stripQuotedReply(full.length > BODY_MAX * 4 ? wellFormed(full.slice(0, BODY_MAX * 4)) : full);
     const body = clip(text || '(no text)', BODY_MAX);
     const keep = async (ticket: Ticket) => {
       await options.originals?.put(ticket.id, messageId, raw);
