@@ -163,3 +163,48 @@ test('a reply the ticket cannot take (an agent writing to a closed ticket) is re
   expect(result).toMatchObject({ kind: 'ignored', reason: 'refused' });
   expect(result.kind === 'ignored' ? result.detail : '').toMatch(/the desk refused it/);
 });
+
+test('the same reply ingested three times at once is added once', async () => {
+  const { desk, ticket } = await deskWithTicket();
+  // A log in a database: each lookup waits until a second lookup comes (or 300 ms), so copies that are not held
+  // back before asking it would all find nothing and all be added.
+  const seen = new Map<string, string>();
+  let waiting: (() => void) | null = null;
+  const messageLog = {
+    async get(id: string) {
+      if (waiting) {
+        waiting();
+        waiting = null;
+      } else {
+        await new Promise<void>((resolve) => {
+          waiting = resolve;
+          setTimeout(resolve, 300);
+        });
+      }
+      return seen.get(id) ?? null;
+    },
+    set: (id: string, outcome: string) => void seen.set(id, outcome),
+  };
+  const intake = createEmailIntake(desk, {
+    threading,
+    ownAddresses: ['support@example.com'],
+    departmentId: 'help',
+    messageLog,
+  });
+  const raw = await mime(
+    'Ken <ken@example.com>',
+    `Re: [#${ticket.number}] Card blocked`,
+    'thrice-at-once',
+    'Any news?',
+  );
+  const results = await Promise.all([intake.ingest(raw), intake.ingest(raw), intake.ingest(raw)]);
+  expect(results.map((result) => (result.kind === 'ignored' ? result.reason : result.kind)).sort()).toEqual([
+    'duplicate',
+    'duplicate',
+    'replied',
+  ]);
+  const messages = (await desk.tickets.thread(ticket.id, { actor: { type: 'system' } })).filter(
+    (entry) => entry.kind === 'message',
+  );
+  expect(messages.map((entry) => entry.body)).toEqual(['My card is blocked.', 'Any news?']);
+});

@@ -202,6 +202,7 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
   }
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   const log = options.messageLog ?? memoryMessageLog();
+  const inFlight = new Map<string, Promise<IngestResult>>();
   const limiter = createRateLimiter(options.rateLimit ?? 30, options.rateWindowMs ?? 600_000);
   const system: Actor = { type: 'system', name: 'Email intake' };
   const isOwn = (address: string) => {
@@ -382,6 +383,24 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     return { kind: 'created', ticket, reason: 'new', followUpOf: null, autoResponse: !automatic, messageId };
   }
 
+  /** Takes a message unless the log knows it; records what was done (a rate-limited message may come back). */
+  async function once(raw: Uint8Array, parsed: ParsedMail, messageId: string): Promise<IngestResult> {
+    const before = await log.get(messageId);
+    if (before !== null) return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
+    const result = await take(raw, parsed, messageId).catch((error: unknown) => {
+      // What the desk refuses about the message itself is the message's fault, and answering "try again" would
+      // make the sender retry it forever: a sender address it does not accept, a plugin's spam check, a reply
+      // the ticket's state does not allow (an agent writing to a closed ticket).
+      if (refusesMessage(error)) {
+        const detail = `the desk refused it: ${error.message}`;
+        return { kind: 'ignored', reason: 'refused', detail, messageId } as const;
+      }
+      throw error;
+    });
+    if (result.kind !== 'ignored' || result.reason !== 'rate-limited') await log.set(messageId, describe(result));
+    return result;
+  }
+
   return {
     maxBytes,
     async ingest(input) {
@@ -411,26 +430,21 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
       const messageId =
         flatten(parsed.messageId ?? '').slice(0, 998) ||
         `<sha256.${createHash('sha256').update(raw).digest('hex')}@ticketkit>`;
-      const before = await log.get(messageId);
-      if (before !== null) {
-        return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
+      // The same message twice at once (a provider retrying a slow webhook): the second waits for the first,
+      // registered before anything is awaited so no copy slips past the log while the first is being taken.
+      const running = inFlight.get(messageId);
+      if (running) {
+        const first = await running.catch(() => null);
+        if (first)
+          return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${describe(first)}`, messageId };
       }
-      const result = await take(raw, parsed, messageId).catch((error: unknown) => {
-        // What the desk refuses about the message itself is the message's fault, and answering "try again" would
-        // make the sender retry it forever: a sender address it does not accept, a plugin's spam check, a reply
-        // the ticket's state does not allow (an agent writing to a closed ticket).
-        if (refusesMessage(error)) {
-          return {
-            kind: 'ignored',
-            reason: 'refused',
-            detail: `the desk refused it: ${error.message}`,
-            messageId,
-          } as const;
-        }
-        throw error;
-      });
-      if (result.kind !== 'ignored' || result.reason !== 'rate-limited') await log.set(messageId, describe(result));
-      return result;
+      const work = once(raw, parsed, messageId);
+      inFlight.set(messageId, work);
+      try {
+        return await work;
+      } finally {
+        if (inFlight.get(messageId) === work) inFlight.delete(messageId);
+      }
     },
   };
 }
