@@ -429,3 +429,62 @@ test('sendAfterCommit: false leaves sending to the scheduler (web processes comm
   expect(sweep.outbox).toMatchObject({ dispatched: 1, delivered: 3 });
   expect(email.sent.map((n) => n.ticket.id)).toEqual([ticket.id, ticket.id, ticket.id]);
 });
+
+test('a PermanentDeliveryError dead-letters at once, with its message in the log; other errors are retried', async () => {
+  const { PermanentDeliveryError } = await import('../src/index.js');
+  let permanent = true;
+  const failing: Notifier = {
+    id: 'email',
+    types: ['ticket.auto_response'],
+    async send() {
+      throw permanent
+        ? new PermanentDeliveryError('SMTP 550 permanent failure: 5.1.1 no such user')
+        : new Error('SMTP 451 busy');
+    },
+  };
+  const { desk, open } = await createTestDesk({ notifiers: [failing], delivery: { maxAttempts: 5 } });
+  const first = await open();
+  const [dead] = await until(() => allDeliveries(desk, first.id), settled, 'the dead letter');
+  expect(dead).toMatchObject({
+    status: 'dead',
+    attempts: [{ error: 'SMTP 550 permanent failure: 5.1.1 no such user' }],
+  });
+  expect(Object.keys(dead?.attempts[0] ?? {}).sort()).toEqual(['at', 'durationMs', 'error']);
+
+  permanent = false;
+  const second = await open();
+  const [retrying] = await until(() => allDeliveries(desk, second.id), settled, 'the retry');
+  expect(retrying).toMatchObject({ status: 'retrying', attempts: [{ error: 'SMTP 451 busy' }] });
+});
+
+test('open({ autoResponse: false }) sends no auto-response and still alerts the department', async () => {
+  const email = inbox();
+  const { desk, open } = await createTestDesk({ notifiers: [email] });
+  const quiet = await desk.tickets.open(
+    {
+      requester: { email: 'robot@example.com' },
+      subject: 'DOWN: api',
+      body: 'Alert.',
+      departmentId: 'help',
+      source: 'email',
+    },
+    { actor: { type: 'system' }, autoResponse: false },
+  );
+  const deliveries = await until(() => allDeliveries(desk, quiet.id), settled, 'the alerts');
+  expect(deliveries.map((delivery) => delivery.notification.type)).not.toContain('ticket.auto_response');
+  expect(deliveries.map((delivery) => delivery.notification.type)).toContain('ticket.new_alert');
+  const usual = await open();
+  const usualTypes = (await until(() => allDeliveries(desk, usual.id), settled, 'the usual')).map(
+    (delivery) => delivery.notification.type,
+  );
+  expect(usualTypes).toContain('ticket.auto_response');
+  await expect(
+    desk.tickets.open(
+      { subject: 'x', body: 'x', departmentId: 'help' },
+      {
+        actor: { type: 'system' },
+        autoResponse: 'no' as unknown as boolean,
+      },
+    ),
+  ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+});

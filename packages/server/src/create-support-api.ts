@@ -10,6 +10,7 @@ import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
 import { deliveryRoutes } from './routes/delivery-routes.js';
+import { inboundEmailRoute } from './routes/inbound-email.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -91,7 +92,14 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings);
     return document;
   };
-  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...deliveryRoutes, ...metaRoutes(openApi)];
+  const routes: RouteSpec[] = [
+    intakeRoute,
+    ...ticketRoutes,
+    ...listRoutes,
+    ...deliveryRoutes,
+    ...metaRoutes(openApi),
+    ...(options.inboundEmail ? [inboundEmailRoute(options.inboundEmail)] : []),
+  ];
   const limits = {
     maxBodyBytes: settings.maxBodyBytes,
     maxJsonDepth: settings.maxJsonDepth,
@@ -127,9 +135,11 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
       const request = c.req.raw;
       if (UNSAFE.has(request.method)) csrfCheck(request, settings);
       const clientIp = settings.clientIp ? settings.clientIp(request) : socketAddress(c.env);
-      const identity = await identify(request, desk, settings, async () => {
-        if (settings.tokenPerIp && clientIp) await rateLimit(settings, 'token:ip', clientIp, settings.tokenPerIp);
-      });
+      const identity = route.ownAuthentication
+        ? ({ kind: 'anonymous' } as const)
+        : await identify(request, desk, settings, async () => {
+            if (settings.tokenPerIp && clientIp) await rateLimit(settings, 'token:ip', clientIp, settings.tokenPerIp);
+          });
       if (identity.kind === 'token' && settings.tokenPerTicket) {
         await rateLimit(
           settings,

@@ -24,6 +24,7 @@ export type {
   RateLimitOptions,
   SupportApiOptions,
 } from './options.js';
+export type { InboundEmailOptions } from './routes/inbound-email.js';
 export type { Access } from './routes/route.js';
 export {
   generateWebhookSecret,

@@ -1,6 +1,7 @@
 import { type Actor, type Duration, hmacAccessToken, parseDuration, parseInput } from '@ticketkit/core';
 import * as z from 'zod';
 import { memoryRateLimitStore, type RateLimitStore } from './abuse/rate-limit.js';
+import { type InboundEmailOptions, inboundEmailOptionsSchema } from './routes/inbound-email.js';
 
 /**
  * Who is calling, from your app's own session: a customer (by email) or an
@@ -155,6 +156,8 @@ export interface SupportApiOptions {
   sessionCookie?: string;
   /** Where unexpected errors go (a 500 never says more than that it happened). */
   onError?: (error: unknown, request: Request) => void;
+  /** Turns on `POST /inbound/email` for providers' inbound email webhooks (with `@ticketkit/email`'s intake). */
+  inboundEmail?: InboundEmailOptions;
 }
 
 /** The options, checked and with their defaults. */
@@ -191,6 +194,7 @@ const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === '
 
 const optionsSchema = z.strictObject({
   authenticate: fn.optional(),
+  inboundEmail: inboundEmailOptionsSchema.optional(),
   customerTokens: z
     .strictObject({
       secret: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),

@@ -42,6 +42,13 @@ import type { Duration } from '../time/duration.js';
 export interface OpenOptions {
   /** A customer opening their own ticket, an agent opening one for a customer, or the system (email intake). */
   actor: CommandOptions['actor'];
+  /**
+   * Send the requester the auto-response. `false` for a ticket opened from an
+   * automatic message (an email with `Auto-Submitted`, a monitoring alert), so
+   * that no robot answers another.
+   * @default true
+   */
+  autoResponse?: boolean;
 }
 
 /** Options of `desk.tickets.openWithAccessToken`. */

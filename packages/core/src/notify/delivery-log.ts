@@ -41,6 +41,14 @@ export interface DeliveriesApi {
    */
   retry(id: string): Promise<Delivery>;
   /**
+   * Records that a notification bounced after it was handed over (a
+   * delivery-status report came back, e.g. to the email intake): an attempt
+   * with the reason — the remote server's answer — is added and the
+   * delivery goes to the dead letter, where it shows beside the others.
+   * `null` when there is no such delivery.
+   */
+  recordBounce(id: string, reason: string): Promise<Delivery | null>;
+  /**
    * Resolves when the notifications this desk is sending in the background
    * (after its commands, and from `retry`) have been handed to their
    * notifiers, failed or deferred. For tests, and for a graceful shutdown
@@ -96,6 +104,38 @@ export function createDeliveriesApi(desk: DeskContext, outbox: Outbox): Deliveri
         });
       }
       return requeued;
+    },
+    async recordBounce(id, reason) {
+      const text = parseInput(z.string().min(1).max(2_000), reason, 'bounce reason', ['reason']);
+      if (!desk.storage.hasDeliveries) return null;
+      // The row may change meanwhile (a retry finishing): read it again and re-apply, a bounded number of times.
+      for (let round = 0; round < 3; round++) {
+        const delivery = await stored(id);
+        if (!delivery) return null;
+        const at = desk.clock.now().toISOString();
+        const bounced: Delivery = {
+          ...delivery,
+          status: 'dead',
+          attempts: [...delivery.attempts, { at, durationMs: 0, error: `bounced: ${text}` }],
+          updatedAt: at,
+        };
+        if (await desk.storage.updateDelivery(bounced, delivery.claimedBy)) {
+          desk.bus.emit('notification.failed', {
+            notificationId: delivery.id,
+            messageId: delivery.messageId,
+            ticketId: delivery.ticketId,
+            type: delivery.notification.type,
+            error: `bounced: ${text}`,
+            attempts: bounced.attempts.length,
+            deadLettered: true,
+            at,
+          });
+          return bounced;
+        }
+      }
+      throw new TicketkitError('CONFLICT', `Delivery ${id} kept changing: record the bounce again`, {
+        target: 'delivery',
+      });
     },
     idle: () => outbox.idle(),
   };

@@ -1,6 +1,6 @@
 import type { DeskContext } from '../desk/desk-context.js';
 import { newId } from '../internal/ids.js';
-import type { NotificationType } from '../sdk/notifier.js';
+import { isPermanentDeliveryError, type NotificationType } from '../sdk/notifier.js';
 import type { Delivery, DeliveryAttempt } from '../storage/delivery-records.js';
 import type { OutboxMessage } from '../storage/storage-adapter.js';
 import { buildDeliveries, withAccessToken } from './build-deliveries.js';
@@ -147,7 +147,7 @@ export function createOutbox(desk: DeskContext): Outbox {
   }
 
   /** One attempt: the notifier's promise against the timeout, whose signal the notifier may also watch. */
-  async function attempt(delivery: Delivery): Promise<DeliveryAttempt> {
+  async function attempt(delivery: Delivery): Promise<DeliveryAttempt & { permanent?: true }> {
     const at = desk.clock.now().toISOString();
     const started = performance.now();
     const notifier = desk.notifiers.find((candidate) => candidate.id === delivery.notifierId);
@@ -174,17 +174,19 @@ export function createOutbox(desk: DeskContext): Outbox {
       await Promise.race([sending, timeout]);
       return { at, durationMs: Math.round(performance.now() - started), error: null };
     } catch (error) {
-      return { at, durationMs: Math.round(performance.now() - started), error: describe(error) };
+      const failed = { at, durationMs: Math.round(performance.now() - started), error: describe(error) };
+      return isPermanentDeliveryError(error) ? { ...failed, permanent: true } : failed;
     } finally {
       clearTimeout(timer);
     }
   }
 
   async function send(delivery: Delivery, report: OutboxReport): Promise<void> {
-    const result = await attempt(delivery);
+    const { permanent, ...result } = await attempt(delivery);
     const attempts = [...delivery.attempts, result];
     const now = desk.clock.now();
-    const dead = result.error !== null && attempts.length >= options.maxAttempts;
+    // A permanent failure (a 5xx answer) goes to the dead letter now: retrying would only repeat it.
+    const dead = result.error !== null && (permanent === true || attempts.length >= options.maxAttempts);
     const status = result.error === null ? 'delivered' : dead ? 'dead' : 'retrying';
     const next: Delivery = {
       ...delivery,

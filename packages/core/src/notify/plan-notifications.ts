@@ -25,6 +25,8 @@ export interface NotificationContext {
   entries: readonly ThreadEntry[];
   /** When (ISO 8601). */
   at: string;
+  /** For `open`: whether the requester gets the auto-response (not when the ticket came from an automatic message). */
+  autoResponse?: boolean;
 }
 
 type Draft = PlannedNotification & { type: NotificationType };
@@ -48,7 +50,7 @@ const holdersOf = (ticket: Ticket): NotificationAudience => ({
  * - a missed SLA target: an overdue alert to whoever holds the ticket (once per target);
  * - the scheduler's reminder: a reminder to the customer who has not answered.
  */
-function drafts({ command, event, before, after, who, entries }: NotificationContext): Draft[] {
+function drafts({ command, event, before, after, who, entries, autoResponse }: NotificationContext): Draft[] {
   // The entry is quoted by id: its body is in the thread already, and read when the notification is sent.
   const quote = (entry: ThreadEntry | undefined): Record<string, JsonValue> => (entry ? { entryId: entry.id } : {});
   const base: Record<string, JsonValue> = { actor: who.author.name ?? who.author.type };
@@ -58,7 +60,10 @@ function drafts({ command, event, before, after, who, entries }: NotificationCon
   const message = entries.find((entry) => entry.kind === 'message');
 
   if (command === 'open') {
-    result.push({ type: 'ticket.auto_response', audience: requester, data: { ...base, ...quote(message) } });
+    // Never an auto-response to an automatic message: two robots answering each other loop forever.
+    if (autoResponse !== false) {
+      result.push({ type: 'ticket.auto_response', audience: requester, data: { ...base, ...quote(message) } });
+    }
     result.push({
       type: 'ticket.new_alert',
       audience: { kind: 'department', departmentId: after.departmentId },

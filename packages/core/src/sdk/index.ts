@@ -1,10 +1,12 @@
 export { consoleLogger, type Logger } from './logger.js';
 export {
+  isPermanentDeliveryError,
   NOTIFICATION_TYPES,
   type Notification,
   type NotificationType,
   type Notifier,
   type NotifierSendContext,
+  PermanentDeliveryError,
 } from './notifier.js';
 export type {
   AfterHook,

@@ -45,6 +45,26 @@ export interface Notification {
   text: string;
 }
 
+/**
+ * What a notifier throws for a failure that no retry can fix — an SMTP 5xx
+ * answer, an address that does not exist: the outbox records the attempt and
+ * dead-letters the delivery at once instead of retrying it. Any other error
+ * (or an error with `permanent: true`) is retried with backoff.
+ */
+export class PermanentDeliveryError extends Error {
+  /** Marks the error for the outbox, also across copies of this package. */
+  readonly permanent = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** Whether a notifier's error says retrying is pointless (see {@link PermanentDeliveryError}). */
+export function isPermanentDeliveryError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}
+
 /** What a notifier gets besides the notification. */
 export interface NotifierSendContext {
   /** Aborted when the delivery attempt times out; stop work and reject. */
@@ -64,7 +84,8 @@ export interface NotifierSendContext {
  * (email, chat, a webhook). Notifications reach notifiers through a
  * transactional outbox after the change commits, with retries, backoff and a
  * dead letter, so `send` only has to do one attempt: resolve when delivered,
- * reject (with a reason) when not.
+ * reject (with a reason) when not — with a {@link PermanentDeliveryError}
+ * when retrying cannot help.
  *
  * @example
  * ```ts

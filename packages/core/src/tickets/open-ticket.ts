@@ -105,14 +105,18 @@ export function openTicket(
   rawOptions: unknown,
   extras: OpenExtras = {},
 ): Promise<OpenResult> {
-  return openWithOptions(desk, rawInput, parseInput(queryOptionsSchema, rawOptions, 'options', ['options']), extras);
+  return openWithOptions(desk, rawInput, parseInput(openOptionsSchema, rawOptions, 'options', ['options']), extras);
 }
+
+const openOptionsSchema = queryOptionsSchema.extend({
+  autoResponse: z.boolean().optional(),
+});
 
 /** {@link openTicket} with its options already checked (by `openWithAccessToken`'s wider schema). */
 async function openWithOptions(
   desk: DeskContext,
   rawInput: unknown,
-  options: z.output<typeof queryOptionsSchema>,
+  options: z.output<typeof openOptionsSchema>,
   extras: OpenExtras,
 ): Promise<OpenResult> {
   let input = parseInput(openTicketInputSchema, rawInput, 'open input');
@@ -224,6 +228,7 @@ async function openWithOptions(
       who,
       entries: [entry],
       at,
+      autoResponse: options.autoResponse !== false,
     });
     try {
       await desk.storage.commit({
@@ -258,7 +263,7 @@ async function openWithOptions(
   );
 }
 
-const openWithAccessTokenOptionsSchema = queryOptionsSchema.extend({
+const openWithAccessTokenOptionsSchema = openOptionsSchema.extend({
   accessToken: z
     .strictObject({
       derive: z

@@ -28,9 +28,10 @@ const tooSlow = (ms: number) =>
 /**
  * Reads the body within `timeoutMs`: a client sending it at a byte a second
  * would otherwise hold the handler (and its socket) until the server's own
- * request timeout, 300 s by default in Node.
+ * request timeout, 300 s by default in Node. At most `max` bytes (413 beyond),
+ * without trusting the Content-Length.
  */
-async function readInTime(request: Request, max: number, timeoutMs: number): Promise<Uint8Array> {
+export async function readInTime(request: Request, max: number, timeoutMs: number): Promise<Uint8Array> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const controller = new AbortController();
   const deadline = new Promise<never>((_, reject) => {

@@ -264,6 +264,16 @@ export function openApiDocument(routes: readonly RouteSpec[], options: ResolvedO
             },
           }
         : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                route.rawBody.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+              ),
+            },
+          }
+        : {}),
       responses,
       ...(route.access === 'anyone' ? { security: [] } : {}),
     };

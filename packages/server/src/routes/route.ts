@@ -48,12 +48,16 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   access: Access;
+  /** The route checks its own credentials (a webhook's shared secret): the caller is not identified first. */
+  ownAuthentication?: boolean;
   /**
    * The request body's schema (documented; the core validates commands
    * itself), or a function of the options when the body depends on them
    * (the intake form's honeypot field).
    */
   body?: z.ZodType | ((options: ResolvedOptions) => z.ZodType);
+  /** Media types of a body that is not JSON (a raw email), documented as binary; the handler reads it. */
+  rawBody?: string[];
   /** Whether a body must be sent (commands without input accept none). */
   bodyRequired?: boolean;
   /** Path parameters whose form is narrower than a string (documented; validated by the handler). */

@@ -1,0 +1,9 @@
+export {
+  notificationMessageId,
+  type ParsedMessageId,
+  parseOurMessageIds,
+  parseReplyAddress,
+  replyAddressFor,
+  type ThreadingOptions,
+  threadRootId,
+} from './message-ids.js';
