@@ -168,7 +168,7 @@ export async function moveCount(
   from: CountCell | null,
   to: CountCell,
 ): Promise<void> {
-  if (from && from.every((value, index) => value === to[index])) return;
+  if (from?.every((value, index) => value === to[index])) return;
   const changes: [CountCell, number][] = from
     ? [
         [from, -1],

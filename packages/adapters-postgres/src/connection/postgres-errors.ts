@@ -60,12 +60,16 @@ export function toTicketkitError(error: unknown, action: string): unknown {
     });
   }
   if (code === '22P05' || code === '22021' || code === 'invalid text') {
-    return new TicketkitError('VALIDATION_FAILED', `${action}: PostgreSQL cannot store this text (a NUL character)`, {
-      issues: [{ path: [], message: 'must not contain NUL characters' }],
-      cause: error,
-    });
+    return new TicketkitError(
+      'VALIDATION_FAILED',
+      `${action}: PostgreSQL cannot store this text (a NUL character or a lone surrogate)`,
+      {
+        issues: [{ path: [], message: 'must be well-formed Unicode without NUL characters' }],
+        cause: error,
+      },
+    );
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)) || code || 'no message';
   if (/timeout exceeded when trying to connect/i.test(message)) {
     return new TicketkitError(
       'STORAGE_FAILED',

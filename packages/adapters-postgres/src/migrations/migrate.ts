@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { TicketkitError } from '@ticketkit/core';
 import type { PgQueryable } from '../connection/pg-types.js';
 import type { PostgresContext } from '../connection/postgres-context.js';
+import { toTicketkitError } from '../connection/postgres-errors.js';
 import { initialSchema } from './001-initial.js';
 import type { Migration } from './migration.js';
 
@@ -100,7 +101,11 @@ function refuseForeign(states: readonly MigrationState[], schema: string): void 
 /** The state of every migration in the context's schema, without changing anything. */
 export async function migrationStatus(context: PostgresContext): Promise<MigrationState[]> {
   const pool = await context.pool();
-  return compare((await appliedMigrations(pool, context)) ?? []);
+  try {
+    return compare((await appliedMigrations(pool, context)) ?? []);
+  } catch (error) {
+    throw toTicketkitError(error, 'migration status');
+  }
 }
 
 /**
