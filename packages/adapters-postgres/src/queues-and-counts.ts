@@ -17,7 +17,8 @@ import { batchSize, SqlParams, whereClause } from './connection/sql-params.js';
  */
 
 // Enum values (statuses, SLA states) go into the SQL as literals: PostgreSQL proves that a query
-// implies a partial index's predicate only from constants, never from a parameter.
+// implies a partial index's predicate only from constants, so a parameter would lose the partial
+// indexes as soon as a statement is planned generically (a prepared statement reused by a pool).
 const literalList = (values: readonly string[]) =>
   values.every((value) => /^[a-z_]+$/.test(value)) ? values.map((value) => `'${value}'`).join(', ') : null;
 

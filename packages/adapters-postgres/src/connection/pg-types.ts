@@ -33,8 +33,10 @@ export interface PgPoolClient extends PgQueryable {
   on(event: 'notification', listener: (message: PgNotification) => void): unknown;
   /** Listens for `error`: the connection broke while idle. */
   on(event: 'error', listener: (error: Error) => void): unknown;
-  /** Stops listening. */
-  removeListener(event: 'notification' | 'error', listener: (value: never) => void): unknown;
+  /** Stops listening for notifications. */
+  removeListener(event: 'notification', listener: (message: PgNotification) => void): unknown;
+  /** Stops listening for errors. */
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A `pg.Pool`, or anything that behaves like one. */
