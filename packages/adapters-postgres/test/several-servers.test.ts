@@ -29,7 +29,9 @@ const OPENED = '2026-03-02T09:00:00.000Z';
 // 70 minutes in: every first response (due after 1 hour) is overdue.
 const LATER = '2026-03-02T10:10:00.000Z';
 
-test('three servers on one schema: 0 lost updates, each breach once, each notification once', { timeout: 120_000 }, async () => {
+test('three servers on one schema: 0 lost updates, each breach once, each notification once', {
+  timeout: 120_000,
+}, async () => {
   const setup = await createHelpDesk({ storage: postgresStorage({ pool: raw, schema }), clock: manualClock(OPENED) });
   await setup.departments.upsert({ id: 'help', name: 'Help Desk' });
   await setup.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
@@ -66,7 +68,10 @@ test('three servers on one schema: 0 lost updates, each breach once, each notifi
       {
         id: 'webhook',
         async send(notification) {
-          appendFileSync(received, `${JSON.stringify({ id: notification.id, type: notification.type, by: 'drain' })}\n`);
+          appendFileSync(
+            received,
+            `${JSON.stringify({ id: notification.id, type: notification.type, by: 'drain' })}\n`,
+          );
         },
       },
     ],
@@ -81,7 +86,10 @@ test('three servers on one schema: 0 lost updates, each breach once, each notifi
       await raw.query(`SELECT body FROM ${t('thread_entries')} WHERE ticket_id = $1 ORDER BY seq`, [id])
     ).rows.map((row: { body: string }) => row.body);
     for (const name of SERVERS) {
-      expect(bodies.filter((body) => body.startsWith(`${name}: `)), `${name}'s writes on ${id}`).toHaveLength(3);
+      expect(
+        bodies.filter((body) => body.startsWith(`${name}: `)),
+        `${name}'s writes on ${id}`,
+      ).toHaveLength(3);
     }
     const { rows } = await raw.query(
       `SELECT t.version, (SELECT count(*) FROM ${t('audit_events')} a WHERE a.ticket_id = t.id)::int AS audits
