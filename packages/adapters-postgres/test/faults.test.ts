@@ -138,3 +138,33 @@ test('a deadlock between two transactions is retried: both commit', async () => 
   expect((await raw.query(`SELECT v FROM "${schema}".pairs ORDER BY k`)).rows).toEqual([{ v: 2 }, { v: 2 }]);
   await pool.end();
 }, 20_000);
+
+test('text PostgreSQL cannot store is VALIDATION_FAILED, and nothing is written', async () => {
+  const schema = fresh();
+  const storage = postgresStorage({ pool: raw, schema });
+  await storage.init();
+  const backdoor = postgresBackdoor(raw, schema);
+  const cases: [string, Ticket][] = [
+    ['a lone surrogate in the subject', makeTicket({ subject: 'broken \ud800 subject' })],
+    ['a NUL in the subject', makeTicket({ subject: 'nul \u0000 here' })],
+    ['a lone surrogate in a custom field', makeTicket({ fields: { note: 'x \udc00 y' } })],
+    ['a NUL in a custom field', makeTicket({ fields: { note: 'x \u0000 y' } })],
+  ];
+  for (const [what, ticket] of cases) {
+    const error = await storage
+      .commit({ ticket: { kind: 'insert', ticket }, thread: [makeThreadEntry(ticket)], audit: [] })
+      .catch((caught: unknown) => caught);
+    expect(isTicketkitError(error, 'VALIDATION_FAILED'), `${what}: ${String(error)}`).toBe(true);
+  }
+  const ticket = makeTicket();
+  const error = await storage
+    .commit({
+      ticket: { kind: 'insert', ticket },
+      thread: [makeThreadEntry(ticket, { body: 'a \ud83d b' })],
+      audit: [],
+    })
+    .catch((caught: unknown) => caught);
+  expect(isTicketkitError(error, 'VALIDATION_FAILED')).toBe(true);
+  expect((error as { issues: { path: string[] }[] }).issues[0]?.path).toEqual(['thread', '0', 'body']);
+  expect(await backdoor.counts()).toEqual({ tickets: 0, thread: 0, audit: 0, outbox: 0, idempotency: 0 });
+});

@@ -59,14 +59,13 @@ export function toTicketkitError(error: unknown, action: string): unknown {
       cause: error,
     });
   }
-  if (code === '22P05' || code === '22021' || code === 'invalid text') {
+  // Text PostgreSQL refuses (a NUL, a lone surrogate escaped in JSON): a bad input, not a storage failure.
+  if (code === '22P05' || code === '22021' || code === '22P02') {
+    const detail = error instanceof Error ? error.message : String(error);
     return new TicketkitError(
       'VALIDATION_FAILED',
-      `${action}: PostgreSQL cannot store this text (a NUL character or a lone surrogate)`,
-      {
-        issues: [{ path: [], message: 'must be well-formed Unicode without NUL characters' }],
-        cause: error,
-      },
+      `${action}: PostgreSQL cannot store a value (${detail}): text must be well-formed Unicode without NUL characters`,
+      { issues: [{ path: [], message: 'must be well-formed Unicode without NUL characters' }], cause: error },
     );
   }
   const message = (error instanceof Error ? error.message : String(error)) || code || 'no message';

@@ -27,7 +27,7 @@ export interface MigrationState {
   appliedAt: string | null;
 }
 
-/** What {@link migrate} did. */
+/** What a migration run did (`storage.migrate()`, `ticketkit migrate up`). */
 export interface MigrationResult {
   /** The schema version before. */
   from: number;
