@@ -92,8 +92,10 @@ export function queuesAndCounts(context: PostgresContext) {
       const range = (extra: string[]) =>
         `SELECT created_at, id, data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
       // One index range per department, merged (Merge Append): a few short range reads, never a sort.
-      const text = filter.departmentIds
-        ? `SELECT data FROM (${filter.departmentIds
+      // Each department once: a repeated one would list its tickets twice.
+      const departments = filter.departmentIds ? [...new Set(filter.departmentIds)] : undefined;
+      const text = departments
+        ? `SELECT data FROM (${departments
             .map((department) => `(${range([`department_id = ${params.add(department)}`])})`)
             .join(' UNION ALL ')}) pages ${orderBy}`
         : range([]);

@@ -148,3 +148,9 @@ test('counts read the count table, never the tickets', async () => {
   expect(plan).not.toMatch(/on tickets/);
   expect(plan).toMatch(/ticket_counts/);
 });
+
+test('a department named twice lists its tickets once', async () => {
+  const once = await storage.listTickets({ filter: { departmentIds: ['l2'] }, order: 'oldest', limit: 50 });
+  const twice = await storage.listTickets({ filter: { departmentIds: ['l2', 'l2'] }, order: 'oldest', limit: 50 });
+  expect(twice.items.map((ticket) => ticket.id)).toEqual(once.items.map((ticket) => ticket.id));
+});
