@@ -88,17 +88,17 @@ export function search(context: PostgresContext, language: SearchLanguage, windo
           ? `e.search @@ ${params.add(lexemes)}::tsquery`
           : `e.search @@ to_tsquery(${params.add(language)}::regconfig, ${params.add(lexemes)})`;
       // The most recent matching entries, newest first, up to the window: a word in half the desk
-      // costs what a rare one does. Ranked below with core's reference score.
+      // costs what a rare one does. Ranked below with core's reference score; only the page's tickets
+      // are then read whole (a window of JSONB tickets would cost more than the search).
       const rows = await context.query<{
         id: string;
         created_at: Date;
         subject: string;
         number: string;
-        data: Ticket;
         body: string;
       }>(
         'searchTickets',
-        `SELECT t.id, t.created_at, t.subject, t.number, t.data, e.body
+        `SELECT t.id, t.created_at, t.subject, t.number, e.body
           FROM ${context.table('thread_entries')} e JOIN ${context.table('tickets')} t ON t.id = e.ticket_id
           ${whereClause([match, ...ticketConditions(query.filter, params, 't.')])}
           ORDER BY e.seq DESC LIMIT ${params.add(window)}`,
@@ -116,8 +116,17 @@ export function search(context: PostgresContext, language: SearchLanguage, windo
           b.row.created_at.getTime() - a.row.created_at.getTime() ||
           (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0),
       );
+      const ids = ordered.slice(offset, offset + limit).map(({ row }) => row.id);
+      const tickets = ids.length
+        ? await context.query<{ id: string; data: Ticket }>(
+            'searchTickets',
+            `SELECT id, data FROM ${context.table('tickets')} WHERE id = ANY($1::text[])`,
+            [ids],
+          )
+        : [];
+      const byId = new Map(tickets.map((ticket) => [ticket.id, ticket.data]));
       return {
-        items: ordered.slice(offset, offset + limit).map(({ row }) => row.data),
+        items: ids.flatMap((id) => byId.get(id) ?? []),
         nextCursor: offset + limit < ordered.length ? encodeCursor([offset + limit]) : null,
       };
     },
