@@ -1,6 +1,7 @@
 import { isTicketkitError } from '@ticketkit/core';
 import { afterAll, expect, test } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { openPool } from '../src/connection/load-pg.js';
 import { MIGRATIONS, postgresStorage, SCHEMA_VERSION } from '../src/index.js';
 import { DATABASE_URL, dropSchema, schemaName, testPool } from './support/temp-schema.js';
 
@@ -92,4 +93,14 @@ test('without pg and without a pool, the error names what to install or pass', a
   expect(() => postgresStorage({} as never)).toThrow(/pool or connectionString/);
   expect(() => postgresStorage({ pool: {} as never })).toThrow(/must be a pg Pool/);
   expect(() => postgresStorage({ pool: raw, schema: 'drop table' })).toThrow(/schema must be/);
+});
+
+test('without the pg package, opening a pool from a connection string says to install pg', async () => {
+  const missing = Object.assign(new Error("Cannot find package 'pg'"), { code: 'ERR_MODULE_NOT_FOUND' });
+  const error = await openPool({ connectionString: DATABASE_URL }, () => Promise.reject(missing)).catch(
+    (caught: unknown) => caught,
+  );
+  expect(isTicketkitError(error, 'STORAGE_FAILED')).toBe(true);
+  expect((error as Error).message).toMatch(/needs the 'pg' package: install it with `npm install pg`/);
+  expect((error as Error).cause).toBe(missing);
 });
