@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@ticketkit\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
       { find: /^@ticketkit\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^@ticketkit\/adapter-sqlite$/, replacement: here('./packages/adapters-sqlite/src/index.ts') },
+      { find: /^@ticketkit\/adapter-postgres$/, replacement: here('./packages/adapters-postgres/src/index.ts') },
       { find: /^@ticketkit\/server$/, replacement: here('./packages/server/src/index.ts') },
       { find: /^@ticketkit\/email$/, replacement: here('./packages/email/src/index.ts') },
     ],

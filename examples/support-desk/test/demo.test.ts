@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, expect, test } from 'vitest';
 import { runDemo } from '../src/demo.js';
 
@@ -54,13 +55,36 @@ test('`npm start -- --reset` runs the demo from a fresh process', { timeout: 60_
     promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'examples/support-desk/src/demo.ts', '--file', file, ...args],
-      {
-        cwd: root,
-      },
+      // Without DATABASE_URL, whatever the environment has: this test is about the SQLite file.
+      { cwd: root, env: { ...process.env, DATABASE_URL: '' } },
     );
   const first = await run('--reset');
   expect(first.stdout).toContain('ticketkit demo: the seed scenario, on the SQLite file');
   expect(first.stdout).toContain('Timeline');
   const second = await run();
   expect(second.stdout).toContain('This file already holds 2 tickets');
+});
+
+test('with a database URL the demo runs on PostgreSQL, kept between runs', { timeout: 60_000 }, async () => {
+  const databaseUrl = process.env.TICKETKIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `demo_${process.pid}_${Date.now()}`;
+  const run = async (reset: boolean) => {
+    const lines: string[] = [];
+    await runDemo({ databaseUrl, schema, reset, write: (line) => lines.push(line) });
+    return lines.join('\n');
+  };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const first = await run(true);
+    expect(first).toContain(`ticketkit demo: the seed scenario, on PostgreSQL (schema ${schema})`);
+    expect(first).toContain('A new schema: the schema is created by the migrations.');
+    expect(first).toMatch(/auto response +→ ken@example.com +delivered, 1 attempt/);
+    expect(first).toContain('Queues: open 2');
+    const second = await run(false);
+    expect(second).toContain('This schema already holds 2 tickets from earlier runs');
+    expect(second).toMatch(/all 4$/m);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
 });

@@ -1,0 +1,18 @@
+/** Collects the values of one statement and hands out their `$n` placeholders in order. */
+export class SqlParams {
+  /** The values, in placeholder order. */
+  readonly values: unknown[] = [];
+
+  /** Adds a value; returns its placeholder, e.g. `$3`. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A page size as LIMIT should see it: a whole number, never negative. */
+export const batchSize = (limit: number) => Math.max(0, Math.trunc(limit) || 0);
+
+/** `WHERE a AND b …`, or nothing for no conditions. */
+export const whereClause = (conditions: readonly string[]) =>
+  conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

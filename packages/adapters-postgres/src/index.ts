@@ -1,0 +1,6 @@
+export type { StorageChange, StorageChangeListener } from './change-notifications.js';
+export type { PgNotification, PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './connection/pg-types.js';
+export type { MigrationResult, MigrationState } from './migrations/migrate.js';
+export { MIGRATIONS, SCHEMA_VERSION } from './migrations/migrate.js';
+export type { Migration } from './migrations/migration.js';
+export { type PostgresStorage, type PostgresStorageOptions, postgresStorage } from './postgres-storage.js';

@@ -1,0 +1,190 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type Ticket,
+  type TicketFilter,
+  TicketkitError,
+  type TicketListQuery,
+} from '@ticketkit/core';
+import type { PgQueryable } from './connection/pg-types.js';
+import type { PostgresContext } from './connection/postgres-context.js';
+import { batchSize, SqlParams, whereClause } from './connection/sql-params.js';
+
+/**
+ * Queues (keyset pages over the partial indexes of 001-initial.ts), counts
+ * (the per-cell count table the commit keeps) and counters (ticket numbers).
+ */
+
+// Enum values (statuses, SLA states) go into the SQL as literals: PostgreSQL proves that a query
+// implies a partial index's predicate only from constants, so a parameter would lose the partial
+// indexes as soon as a statement is planned generically (a prepared statement reused by a pool).
+const literalList = (values: readonly string[]) =>
+  values.every((value) => /^[a-z_]+$/.test(value)) ? values.map((value) => `'${value}'`).join(', ') : null;
+
+function inList(column: string, values: readonly string[], params: SqlParams): string {
+  if (values.length === 0) return 'false';
+  const literals = literalList(values);
+  return literals ? `${column} IN (${literals})` : `${column} = ANY(${params.add(values)}::text[])`;
+}
+
+/**
+ * The conditions of a filter on the tickets table (`alias` prefixes each
+ * column, e.g. `t.`). Departments are left out when `withDepartments` is
+ * false: lists read one index range per department instead.
+ */
+export function ticketConditions(
+  filter: TicketFilter,
+  params: SqlParams,
+  alias = '',
+  withDepartments = true,
+): string[] {
+  const where: string[] = [];
+  if (filter.statuses) where.push(inList(`${alias}status`, filter.statuses, params));
+  if (withDepartments && filter.departmentIds) {
+    where.push(
+      filter.departmentIds.length
+        ? `${alias}department_id = ANY(${params.add(filter.departmentIds)}::text[])`
+        : 'false',
+    );
+  }
+  if (filter.assigneeId !== undefined) where.push(`${alias}assignee_id = ${params.add(filter.assigneeId)}`);
+  if (filter.unassigned === true) where.push(`${alias}assignee_id IS NULL AND ${alias}team_id IS NULL`);
+  if (filter.unassigned === false) where.push(`(${alias}assignee_id IS NOT NULL OR ${alias}team_id IS NOT NULL)`);
+  if (filter.slaStates) where.push(inList(`${alias}sla_state`, filter.slaStates, params));
+  if (filter.requesterEmail !== undefined) {
+    where.push(`${alias}requester_email = ${params.add(filter.requesterEmail.toLowerCase())}`);
+  }
+  return where;
+}
+
+function refuseCursor(): never {
+  throw new TicketkitError('VALIDATION_FAILED', 'Invalid cursor: pass back a nextCursor returned by this list', {
+    issues: [{ path: ['cursor'], message: 'is not a cursor returned by this list' }],
+  });
+}
+
+/** Decodes a (createdAt, id) keyset cursor, refusing one whose time is not a time. */
+export function decodeTimeCursor(cursor: string): [string, string] {
+  const [at, id] = decodeCursor(cursor, ['string', 'string']) as [string, string];
+  if (Number.isNaN(Date.parse(at))) refuseCursor();
+  return [at, id];
+}
+
+/** The queue, count and counter methods of the adapter. */
+export function queuesAndCounts(context: PostgresContext) {
+  const tickets = context.table('tickets');
+  return {
+    async listTickets(query: TicketListQuery): Promise<Page<Ticket>> {
+      const { filter, order } = query;
+      const limit = batchSize(query.limit);
+      if (filter.departmentIds?.length === 0) return { items: [], nextCursor: null };
+      const params = new SqlParams();
+      const where = ticketConditions(filter, params, '', false);
+      const direction = order === 'oldest' ? 'ASC' : 'DESC';
+      if (query.cursor) {
+        const [at, id] = decodeTimeCursor(query.cursor);
+        where.push(
+          `(created_at, id) ${order === 'oldest' ? '>' : '<'} (${params.add(at)}::timestamptz, ${params.add(id)})`,
+        );
+      }
+      const orderBy = `ORDER BY created_at ${direction}, id ${direction} LIMIT ${params.add(limit + 1)}`;
+      const range = (extra: string[]) =>
+        `SELECT created_at, id, data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
+      // One index range per department, merged (Merge Append): a few short range reads, never a sort.
+      // Each department once: a repeated one would list its tickets twice.
+      const departments = filter.departmentIds ? [...new Set(filter.departmentIds)] : undefined;
+      const text = departments
+        ? `SELECT data FROM (${departments
+            .map((department) => `(${range([`department_id = ${params.add(department)}`])})`)
+            .join(' UNION ALL ')}) pages ${orderBy}`
+        : range([]);
+      const rows = await context.query<{ data: Ticket }>('listTickets', text, params.values);
+      const items = rows.slice(0, limit).map((row) => row.data);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null };
+    },
+
+    async countTickets(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>> {
+      const counts: Record<string, number> = {};
+      const selects: string[] = [];
+      const params = new SqlParams();
+      const names = Object.keys(filters);
+      for (const name of names) {
+        const filter = filters[name] as TicketFilter;
+        if (filter.requesterEmail !== undefined) {
+          // Per customer there is no cell: count their tickets in the requester index.
+          selects.push(`(SELECT count(*) FROM ${tickets} ${whereClause(ticketConditions(filter, params))})`);
+          continue;
+        }
+        const where = ticketConditions({ ...filter, assigneeId: undefined, unassigned: undefined }, params);
+        if (filter.assigneeId !== undefined) where.push(`assignee_id = ${params.add(filter.assigneeId)}`);
+        if (filter.unassigned === true) where.push("assignee_id = '' AND team_id = ''");
+        if (filter.unassigned === false) where.push("(assignee_id <> '' OR team_id <> '')");
+        selects.push(`(SELECT coalesce(sum(n), 0) FROM ${context.table('ticket_counts')} ${whereClause(where)})`);
+      }
+      if (names.length === 0) return counts;
+      // Every count in one statement: one round trip for the console's whole sidebar.
+      const [row] = await context.query<Record<string, string>>(
+        'countTickets',
+        `SELECT ${selects.map((select, index) => `${select} AS c${index}`).join(', ')}`,
+        params.values,
+      );
+      names.forEach((name, index) => {
+        counts[name] = Number(row?.[`c${index}`] ?? 0);
+      });
+      return counts;
+    },
+
+    async nextSequence(name: string): Promise<number> {
+      const [row] = await context.query<{ value: string }>(
+        'nextSequence',
+        `INSERT INTO ${context.table('sequences')} AS s (name, value) VALUES ($1, 1)
+          ON CONFLICT (name) DO UPDATE SET value = s.value + 1 RETURNING value`,
+        [name],
+      );
+      return Number(row?.value);
+    },
+  };
+}
+
+/** A ticket's cell of the count table: department, status, SLA state, agent, team (`''` for none). */
+export type CountCell = readonly [string, string, string, string, string];
+
+/** The count cell a ticket falls in. */
+export const countCell = (ticket: Ticket): CountCell => [
+  ticket.departmentId,
+  ticket.status,
+  ticket.slaState,
+  ticket.assigneeId ?? '',
+  ticket.teamId ?? '',
+];
+
+/**
+ * Moves a ticket between count cells inside the commit's transaction: out of
+ * `from` (none for a new ticket), into `to`. The two rows are locked in key
+ * order, so two commits moving tickets in opposite directions never deadlock.
+ */
+export async function moveCount(
+  client: PgQueryable,
+  context: PostgresContext,
+  from: CountCell | null,
+  to: CountCell,
+): Promise<void> {
+  if (from?.every((value, index) => value === to[index])) return;
+  const changes: [CountCell, number][] = from
+    ? [
+        [from, -1],
+        [to, 1],
+      ]
+    : [[to, 1]];
+  changes.sort(([a], [b]) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
+  for (const [cell, delta] of changes) {
+    await client.query(
+      `INSERT INTO ${context.table('ticket_counts')} AS c (department_id, status, sla_state, assignee_id, team_id, n)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (department_id, status, sla_state, assignee_id, team_id)
+        DO UPDATE SET n = c.n + excluded.n`,
+      [...cell, delta],
+    );
+  }
+}
