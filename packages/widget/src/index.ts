@@ -37,4 +37,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'ticketkit-widget': TicketkitWidget;
   }
+  // The widget's events bubble out of the element (composed), so listeners on it or on the document get them typed.
+  interface HTMLElementEventMap {
+    'ticketkit:open': CustomEvent<undefined>;
+    'ticketkit:close': CustomEvent<undefined>;
+    'ticketkit:submitted': CustomEvent<{ number: string }>;
+    'ticketkit:error': CustomEvent<{ status: number; code: string; message: string }>;
+  }
 }
