@@ -1,12 +1,14 @@
 import type { HelpDesk } from '@ticketkit/core';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { EventHub } from './events/event-hub.js';
 import { csrfCheck } from './http/csrf.js';
 import { errorResponse, HttpProblem } from './http/problem.js';
 import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
@@ -86,7 +88,14 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings.basePath);
     return document;
   };
-  const routes: RouteSpec[] = [intakeRoute, ...ticketRoutes, ...listRoutes, ...metaRoutes(openApi)];
+  const hub = new EventHub(desk, options.events);
+  const routes: RouteSpec[] = [
+    intakeRoute,
+    ...ticketRoutes,
+    ...listRoutes,
+    ...metaRoutes(openApi),
+    ...eventRoutes(hub),
+  ];
   const limits = { maxBodyBytes: settings.maxBodyBytes, maxJsonDepth: settings.maxJsonDepth };
 
   const app = new Hono();

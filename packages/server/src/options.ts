@@ -1,6 +1,7 @@
 import { type Actor, type Duration, hmacAccessToken, parseDuration, parseInput } from '@ticketkit/core';
 import * as z from 'zod';
 import { memoryRateLimitStore, type RateLimitStore } from './abuse/rate-limit.js';
+import { type EventStreamOptions, eventStreamOptionsSchema } from './events/event-hub.js';
 
 /**
  * Who is calling, from your app's own session: a customer (by email) or an
@@ -121,6 +122,8 @@ export interface SupportApiOptions {
   intake?: IntakeSchemaOptions;
   /** Where unexpected errors go (a 500 never says more than that it happened). */
   onError?: (error: unknown, request: Request) => void;
+  /** The agents' live stream, `GET /events`. */
+  events?: EventStreamOptions;
 }
 
 /** The options, checked and with their defaults. */
@@ -201,6 +204,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   onError: fn.optional(),
+  events: eventStreamOptionsSchema.optional(),
 });
 
 const window = (limit: z.infer<typeof rateLimit> | undefined, fallback: RateLimit) => {

@@ -110,7 +110,9 @@ export function openApiDocument(routes: readonly RouteSpec[], basePath: string):
               ),
             }
           : {}),
-        ...(response.schema ? { content: { 'application/json': { schema: ref(outputs, response.schema) } } } : {}),
+        ...(response.schema
+          ? { content: { [response.contentType ?? 'application/json']: { schema: ref(outputs, response.schema) } } }
+          : {}),
       };
     }
     responses.default = {

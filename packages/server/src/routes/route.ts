@@ -54,7 +54,15 @@ export interface RouteSpec {
   query?: z.ZodObject;
   headers?: HeaderSpec[];
   /** The success responses. */
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: HeaderSpec[] }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: z.ZodType;
+      headers?: HeaderSpec[] /** @default 'application/json' */;
+      contentType?: string;
+    }
+  >;
   handle(context: RouteContext): Promise<Response>;
 }
 

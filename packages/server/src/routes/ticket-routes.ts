@@ -13,16 +13,16 @@ import {
   resolveInputSchema,
   type Ticket,
   threadEntrySchema,
-  ticketSchema,
   transferInputSchema,
   updateInputSchema,
 } from '@ticketkit/core';
 import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
+import { agentTicketSchema, ticketBody } from '../views/agent-ticket.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
-import { type Access, etagOf, json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
+import { type Access, etagOf, json, type RouteContext, type RouteSpec } from './route.js';
 
-const anyTicket = z.union([ticketSchema, customerTicketSchema]);
+const anyTicket = z.union([agentTicketSchema, customerTicketSchema]);
 const IF_MATCH = /^(?:W\/)?"(\d{1,12})"$/;
 
 const ifMatchHeader = {
@@ -94,13 +94,13 @@ function commandRoute(spec: {
         actor: actorOf(context),
         ...(version === undefined ? {} : { expectedVersion: version }),
       });
-      return json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+      return json(200, await ticketBody(context, ticket), { etag: etagOf(ticket) });
     },
   };
 }
 
-const ticketResponse = (ticket: Ticket, context: RouteContext) =>
-  json(200, ticketFor(context.identity, ticket), { etag: etagOf(ticket) });
+const ticketResponse = async (ticket: Ticket, context: RouteContext) =>
+  json(200, await ticketBody(context, ticket), { etag: etagOf(ticket) });
 
 /** The ticket routes: reading a ticket and every command on it. */
 export const ticketRoutes: RouteSpec[] = [

@@ -142,6 +142,14 @@ export const AUTHORIZATION_MATRIX: MatrixRow[] = [
     'a customer lists their own requests; a token lists its one ticket',
   ),
   row('GET', '/directory', 'open', undefined, [401, 403, 403, 403, 403, 200, 200, 200]),
+  row(
+    'GET',
+    '/events',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 200, 200],
+    'every agent may listen; each receives only the events of tickets they may see',
+  ),
   row('GET', '/intake-schema', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
   row('GET', '/openapi.json', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
 ];
