@@ -8,6 +8,7 @@ import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { cannedRoutes } from './routes/canned-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -95,6 +96,7 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     ...listRoutes,
     ...metaRoutes(openApi),
     ...eventRoutes(hub),
+    ...cannedRoutes,
   ];
   const limits = { maxBodyBytes: settings.maxBodyBytes, maxJsonDepth: settings.maxJsonDepth };
 
