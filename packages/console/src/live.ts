@@ -21,6 +21,8 @@ export interface LiveChange {
   type: string;
   ticketId: string | null;
   actorName: string | null;
+  /** The ticket's version after the change. */
+  version: number | null;
 }
 
 /**
@@ -34,7 +36,12 @@ export function listen(endpoint: string, onChange: (change: LiveChange) => void)
   const source = new EventSource(`${endpoint}/events`, { withCredentials: true });
   const handle = (event: Event) => {
     const data = JSON.parse((event as MessageEvent<string>).data || '{}');
-    onChange({ type: event.type, ticketId: data.ticket?.id ?? null, actorName: data.actor?.name ?? null });
+    onChange({
+      type: event.type,
+      ticketId: data.ticket?.id ?? null,
+      actorName: data.actor?.name ?? null,
+      version: data.ticket?.version ?? null,
+    });
   };
   for (const type of [...EVENTS, 'reset']) source.addEventListener(type, handle);
   return () => source.close();

@@ -39,6 +39,7 @@ button.btn{cursor:pointer;background:var(--tk-surface)}
 button.primary{background:var(--tk-accent);color:var(--tk-on-accent);border-color:var(--tk-accent);font-weight:600}
 button:disabled{opacity:.6;cursor:not-allowed}
 :focus-visible{outline:2px solid var(--tk-focus);outline-offset:2px}
+.actions label.inline{display:flex;align-items:center;gap:6px;color:var(--tk-muted);font-size:13px}
 .rule{color:var(--tk-muted);font-size:13px}
 .panel{border:1px solid var(--tk-border);border-radius:8px;padding:12px;display:flex;flex-direction:column;gap:8px;background:var(--tk-surface)}
 .panel label{display:flex;flex-direction:column;gap:4px;font-weight:600;font-size:13px}
@@ -56,14 +57,14 @@ button:disabled{opacity:.6;cursor:not-allowed}
 .composer textarea{min-height:110px;resize:vertical;width:100%}
 .composer.note textarea{background:var(--tk-note-bg);border-color:var(--tk-note-border)}
 .tabs{display:flex;gap:6px}
-.tabs button[aria-pressed=true]{background:var(--tk-accent);color:var(--tk-on-accent);border-color:var(--tk-accent)}
+.tabs button[aria-pressed=true],header.top button[aria-pressed=true]{background:var(--tk-accent);color:var(--tk-on-accent);border-color:var(--tk-accent)}
 .notice{border:1px solid var(--tk-warn);color:var(--tk-text);background:var(--tk-surface);border-left:4px solid var(--tk-warn);padding:8px 12px;border-radius:6px}
 .notice.error{border-color:var(--tk-danger)}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--tk-border);vertical-align:top}
 dialog{color:var(--tk-text);background:var(--tk-bg);border:1px solid var(--tk-border);border-radius:10px;padding:18px 22px;max-width:440px}
 dialog::backdrop{background:rgb(0 0 0/.45)}
-kbd{font:12px ui-monospace,monospace;border:1px solid var(--tk-border);border-bottom-width:2px;border-radius:4px;padding:1px 5px;background:var(--tk-surface)}
+kbd{white-space:nowrap;font:12px ui-monospace,monospace;border:1px solid var(--tk-border);border-bottom-width:2px;border-radius:4px;padding:1px 5px;background:var(--tk-surface)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 h3{font-size:14px;margin:0}
 `;

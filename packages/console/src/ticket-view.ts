@@ -5,6 +5,9 @@ import type { Delivery, Directory, ThreadEntry, Ticket } from './types.js';
 /** The label every internal note carries, so nobody mistakes it for a message the customer reads. */
 export const NOTE_LABEL = 'Internal note — not sent to the customer';
 
+// Times inside event texts ("it was due 2026-12-01T19:46:21.898Z") are shown in the agent's own time.
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z/g;
+
 const nameIn = (list: { id: string; name: string }[], id: string | null) =>
   id ? (list.find((item) => item.id === id)?.name ?? id) : null;
 
@@ -72,7 +75,7 @@ export function thread(entries: ThreadEntry[]) {
         return h(
           'li',
           { class: 'entry event' },
-          h('p', null, `${entry.body} · ${author(entry)} · ${when(entry.createdAt)}`),
+          h('p', null, `${entry.body.replace(ISO, (iso) => when(iso))} · ${author(entry)} · ${when(entry.createdAt)}`),
         );
       }
       const label =

@@ -372,7 +372,6 @@ export class TicketkitConsole extends HTMLElement {
     const priority = h(
       'select',
       {
-        'aria-label': 'Priority',
         onchange: (event) => void this.run('', { priority: (event.target as HTMLSelectElement).value }),
       },
       ['low', 'normal', 'high', 'urgent'].map((value) =>
@@ -382,7 +381,6 @@ export class TicketkitConsole extends HTMLElement {
     const plan = h(
       'select',
       {
-        'aria-label': 'SLA plan',
         onchange: (event) => {
           const value = (event.target as HTMLSelectElement).value;
           void this.run('', { slaPlanId: value || null });
@@ -423,7 +421,9 @@ export class TicketkitConsole extends HTMLElement {
             ),
           ]
         : null,
-      can('update') ? [priority, plan] : null,
+      can('update')
+        ? [h('label', { class: 'inline' }, 'Priority', priority), h('label', { class: 'inline' }, 'SLA plan', plan)]
+        : null,
     );
   }
 
@@ -702,7 +702,10 @@ export class TicketkitConsole extends HTMLElement {
 
   private onLive(change: LiveChange) {
     const current = this.ticket;
-    if (current && (change.ticketId === current.id || change.ticketId === null)) {
+    // Our own change (or one already shown) comes back as an event too: only newer versions are news.
+    const news =
+      change.ticketId === null || (change.ticketId === current?.id && (change.version ?? 0) > current.version);
+    if (current && news) {
       const draft = this.drafts.get(current.id);
       if (draft?.body) {
         this.notice = {

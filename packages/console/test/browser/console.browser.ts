@@ -146,6 +146,9 @@ describe('an agent works a ticket in the console', () => {
     const note = page.getByRole('article', { name: /Internal note — not sent to the customer/ });
     await note.waitFor();
     expect(await note.textContent()).toContain('identity verified by phone');
+    // Our own changes come back over the stream too; they are no news to us.
+    await page.waitForTimeout(300);
+    expect(await page.getByText(/while you were typing/).count()).toBe(0);
     const colours = await note.evaluate(
       (element) => getComputedStyle(element.parentElement as Element).backgroundColor,
     );
@@ -197,6 +200,7 @@ describe('an agent works a ticket in the console', () => {
     const log = page.locator('details table');
     await log.waitFor();
     expect(await log.textContent()).toContain('ticket.reply_notice');
+    await log.scrollIntoViewIfNeeded();
     await shot('deliveries');
     const karens = (await host.desk.queues.list('awaiting_customer', { actor: { type: 'agent', id: 'isabella' } }))
       .items[0];
