@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const file = process.argv[2] ?? fileURLToPath(new URL('../packages/console/dist/ticketkit-console.js', import.meta.url));
+const file =
+  process.argv[2] ?? fileURLToPath(new URL('../packages/console/dist/ticketkit-console.js', import.meta.url));
 const budget = Number(process.argv[3] ?? 40) * 1024;
 const size = gzipSync(readFileSync(file), { level: 9 }).length;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -51,6 +51,7 @@ button:disabled{opacity:.6;cursor:not-allowed}
 .entry.message{border-left:4px solid var(--tk-muted)}
 .entry.reply{border-left:4px solid var(--tk-accent)}
 .entry.note{background:var(--tk-note-bg);border:1px dashed var(--tk-note-border);border-left:4px solid var(--tk-note-border)}
+.composer p.note-label{margin:0}
 .note-label{color:var(--tk-note-label);font-weight:700;text-transform:none}
 .entry.event{border:0;padding:0 12px;color:var(--tk-event);font-size:13px}
 .entry.event p{display:inline}

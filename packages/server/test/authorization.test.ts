@@ -21,6 +21,7 @@ async function setupDesk() {
   await desk.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
   await desk.agents.upsert({ id: 'winston', name: 'Winston', email: 'winston@bank.test', departmentIds: ['l2'] });
   await desk.agents.upsert({ id: 'root', name: 'Root', email: 'root@bank.test', role: 'admin' });
+  await desk.cannedResponses.upsert({ id: 'greeting', title: 'Greeting', body: 'Hello {{requester.name}}' });
   // The host's session, read from a test header: `customer:<email>` or `agent:<id>`.
   const api = createSupportApi(desk, {
     authenticate: (request) => {
@@ -149,7 +150,8 @@ test('the matrix covers every route of the API', async () => {
   const { api } = await setupDesk();
   const covered = new Set(AUTHORIZATION_MATRIX.map((entry) => `${entry.method} ${entry.path.split('?')[0]}`));
   const routes = api.routes.map(
-    (route) => `${route.method} ${route.path.replace(':ref', '{ref}').replace(':name', 'open')}`,
+    (route) =>
+      `${route.method} ${route.path.replace(':ref', '{ref}').replace(':name', 'open').replace(':id', 'greeting')}`,
   );
   expect([...covered].sort()).toEqual([...new Set(routes)].sort());
 });

@@ -144,6 +144,14 @@ export const AUTHORIZATION_MATRIX: MatrixRow[] = [
   row('GET', '/directory', 'open', undefined, [401, 403, 403, 403, 403, 200, 200, 200]),
   row(
     'GET',
+    '/tickets/{ref}/canned-responses/greeting',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 403, 200],
+    'a canned response filled in for the ticket: agents who may act on it',
+  ),
+  row(
+    'GET',
     '/events',
     'open',
     undefined,
