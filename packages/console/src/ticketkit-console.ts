@@ -20,7 +20,6 @@ export const QUEUES: [string, string][] = [
 
 type Mode = 'reply' | 'note' | 'requestInfo';
 type Form = 'assign' | 'transfer' | 'resolve' | null;
-const PAGE = 25;
 const MODE_LABEL: Record<Mode, string> = { reply: 'Reply', note: 'Internal note', requestInfo: 'Request info' };
 
 /**
@@ -28,7 +27,7 @@ const MODE_LABEL: Record<Mode, string> = { reply: 'Reply', note: 'Internal note'
  * live counts, the ticket view with its thread, the actions the server says
  * this agent may take, a composer with canned responses, the delivery log.
  * Attributes: `endpoint` (the API's base path), `agent-id` (the signed-in
- * agent, for "Assign to me"), `theme` (`light` | `dark`; default: the
+ * agent, for "Assign to me"), `page-size` (tickets per page, default 25), `theme` (`light` | `dark`; default: the
  * system's preference).
  */
 export class TicketkitConsole extends HTMLElement {
@@ -90,10 +89,15 @@ export class TicketkitConsole extends HTMLElement {
       this.live,
       this.dialog,
     );
-    this.addEventListener('keydown', (event) => this.onKey(event));
   }
 
+  // Shortcuts work with focus in the console, or on nothing at all (just after the page loads).
+  private readonly keys = (event: KeyboardEvent) => {
+    if (event.composedPath().includes(this) || event.target === document.body) this.onKey(event);
+  };
+
   connectedCallback() {
+    document.addEventListener('keydown', this.keys);
     this.api = new ConsoleApi(this.getAttribute('endpoint') ?? '');
     this.tabIndex = -1;
     if (!this.hasAttribute('theme') && matchMedia('(prefers-color-scheme: dark)').matches)
@@ -103,6 +107,7 @@ export class TicketkitConsole extends HTMLElement {
   }
 
   disconnectedCallback() {
+    document.removeEventListener('keydown', this.keys);
     this.stopLive();
   }
 
@@ -124,6 +129,11 @@ export class TicketkitConsole extends HTMLElement {
     this.renderDetail();
   }
 
+  /** Tickets per page (`page-size`, 1 to 100; default 25). */
+  private get pageSize() {
+    return Math.min(100, Math.max(1, Number(this.getAttribute('page-size')) || 25));
+  }
+
   private get agentId() {
     return this.getAttribute('agent-id');
   }
@@ -134,7 +144,9 @@ export class TicketkitConsole extends HTMLElement {
     const cursor = this.cursors.at(-1) ?? null;
     const [counts, page] = await Promise.all([
       this.api.counts(),
-      this.search ? this.api.search(this.search, cursor, PAGE) : this.api.queue(this.queue, cursor, PAGE),
+      this.search
+        ? this.api.search(this.search, cursor, this.pageSize)
+        : this.api.queue(this.queue, cursor, this.pageSize),
     ]);
     this.counts = counts;
     this.page = page;

@@ -239,6 +239,29 @@ describe('an agent works a ticket in the console', () => {
     expect(WINSTON.id).toBe('winston');
   });
 
+  test('keys switch queues and tickets; pages follow the API’s cursors', async () => {
+    const paged = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    await paged.addCookies([{ name: 'agent', value: 'isabella', url: host.origin }]);
+    const small = await paged.newPage();
+    small.setDefaultTimeout(8_000);
+    await small.goto(`${host.origin}/?pageSize=1`);
+    const rows = small.locator('button.row');
+    await small.getByRole('button', { name: /^Unassigned/ }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    const first = await rows.textContent();
+    await small.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => rows.textContent()).not.toBe(first);
+    await small.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => rows.textContent()).toBe(first);
+    // Keys, with focus on nothing (as after loading): 6 is Resolved, j opens the first ticket there.
+    await small.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await small.keyboard.press('6');
+    await expect.poll(() => small.getByRole('button', { name: /^Resolved/ }).getAttribute('aria-current')).toBe('true');
+    await small.keyboard.press('j');
+    await small.getByRole('heading', { name: /Password reset|Change of address/ }).waitFor();
+    await paged.close();
+  });
+
   test('the page ran under a CSP without unsafe-inline, with the styles applied', async () => {
     const header = await page.evaluate(async () => (await fetch('/')).headers.get('content-security-policy'));
     expect(header).not.toContain('unsafe-inline');

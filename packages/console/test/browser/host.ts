@@ -65,10 +65,10 @@ export async function startHost(dir: string) {
   const handler = toNodeHandler(api);
   const script = require(here('../../dist/ticketkit-console.js'));
   const axe = require(here('../../../../node_modules/axe-core/axe.min.js'));
-  const page = (agent: string) => `<!doctype html>
+  const page = (agent: string, pageSize: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Support console</title>
 <link rel="stylesheet" href="/page.css"><script type="module" src="/console.js"></script></head>
-<body><ticketkit-console endpoint="/support" agent-id="${agent}"></ticketkit-console></body></html>`;
+<body><ticketkit-console endpoint="/support" agent-id="${agent}" page-size="${pageSize}"></ticketkit-console></body></html>`;
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -77,7 +77,10 @@ export async function startHost(dir: string) {
       response.end(body);
     };
     if (url.pathname === '/')
-      return send('text/html; charset=utf-8', page(url.searchParams.get('agent') ?? 'isabella'));
+      return send(
+        'text/html; charset=utf-8',
+        page(url.searchParams.get('agent') ?? 'isabella', String(Number(url.searchParams.get('pageSize')) || 25)),
+      );
     if (url.pathname === '/console.js') return send('text/javascript', script);
     if (url.pathname === '/axe.js') return send('text/javascript', axe);
     if (url.pathname === '/page.css') return send('text/css', 'html,body{margin:0;height:100%}');
