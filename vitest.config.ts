@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@ticketkit\/core$/, replacement: here('./packages/core/src/index.ts') },
       { find: /^@ticketkit\/adapter-sqlite$/, replacement: here('./packages/adapters-sqlite/src/index.ts') },
       { find: /^@ticketkit\/server$/, replacement: here('./packages/server/src/index.ts') },
+      { find: /^@ticketkit\/console$/, replacement: here('./packages/console/src/index.ts') },
     ],
   },
   test: {
