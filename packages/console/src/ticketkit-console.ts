@@ -142,14 +142,22 @@ export class TicketkitConsole extends HTMLElement {
 
   private async refreshList() {
     const cursor = this.cursors.at(-1) ?? null;
-    const [counts, page] = await Promise.all([
-      this.api.counts(),
-      this.search
-        ? this.api.search(this.search, cursor, this.pageSize)
-        : this.api.queue(this.queue, cursor, this.pageSize),
-    ]);
-    this.counts = counts;
-    this.page = page;
+    try {
+      const [counts, page] = await Promise.all([
+        this.api.counts(),
+        this.search
+          ? this.api.search(this.search, cursor, this.pageSize)
+          : this.api.queue(this.queue, cursor, this.pageSize),
+      ]);
+      this.counts = counts;
+      this.page = page;
+    } catch (error) {
+      // A refused search (no word in it) or a lost connection: say so in the list.
+      this.page = { items: [], nextCursor: null };
+      this.renderList();
+      this.list.append(h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+      return;
+    }
     this.renderNav();
     this.renderList();
   }

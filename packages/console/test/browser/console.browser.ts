@@ -174,6 +174,13 @@ describe('an agent works a ticket in the console', () => {
   });
 
   test('resolves with a resolution note; close is refused with the reason shown', async () => {
+    // The forms behind Assign… and Transfer… label every field too.
+    for (const form of ['Assign', 'Transfer']) {
+      await page.getByRole('button', { name: `${form}…` }).click();
+      await page.getByRole('form', { name: form }).waitFor();
+      await axe(`${form} form`);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+    }
     await page.getByRole('button', { name: 'Resolve…' }).click();
     await page
       .getByRole('textbox', { name: 'Resolution note (internal, required)' })
@@ -237,6 +244,16 @@ describe('an agent works a ticket in the console', () => {
     expect(await winston.getByRole('button', { name: /Password reset/ }).count()).toBe(0);
     await other.close();
     expect(WINSTON.id).toBe('winston');
+  });
+
+  test('a search without a word is refused with the server’s reason', async () => {
+    const box = page.getByRole('searchbox', { name: 'Search tickets' });
+    await box.fill('!!');
+    await box.press('Enter');
+    await page.getByRole('alert').filter({ hasText: /word/ }).waitFor();
+    await box.fill('Lisbon');
+    await box.press('Enter');
+    await page.getByRole('button', { name: /Card declined abroad/ }).waitFor();
   });
 
   test('keys switch queues and tickets; pages follow the API’s cursors', async () => {
