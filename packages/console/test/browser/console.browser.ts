@@ -130,7 +130,8 @@ describe('an agent works a ticket in the console', () => {
     expect(await reply.inputValue()).toContain('Hi Ken');
     expect(await reply.inputValue()).toContain('— Isabella, Help Desk');
     await reply.press('End');
-    await reply.pressSequentially(' Let me know if it works!');
+    await reply.press('Enter');
+    await reply.pressSequentially('Let me know if it works!');
     await shot('composer');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await expect.poll(() => thread().textContent()).toContain('Let me know if it works!');
