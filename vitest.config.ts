@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@ticketkit\/adapter-postgres$/, replacement: here('./packages/adapters-postgres/src/index.ts') },
       { find: /^@ticketkit\/server$/, replacement: here('./packages/server/src/index.ts') },
       { find: /^@ticketkit\/email$/, replacement: here('./packages/email/src/index.ts') },
+      { find: /^@ticketkit\/console$/, replacement: here('./packages/console/src/index.ts') },
     ],
   },
   test: {

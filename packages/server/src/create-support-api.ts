@@ -2,6 +2,7 @@ import type { HelpDesk } from '@ticketkit/core';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { rateLimit } from './abuse/enforce-rate-limit.js';
+import { EventHub } from './events/event-hub.js';
 import { basePathHint } from './http/base-path-hint.js';
 import { csrfCheck } from './http/csrf.js';
 import { errorResponse, HttpProblem } from './http/problem.js';
@@ -9,7 +10,9 @@ import { readJson } from './http/read-json.js';
 import { identify } from './identity/identify.js';
 import { openApiDocument } from './openapi/document.js';
 import { resolveOptions, type SupportApiOptions } from './options.js';
+import { cannedRoutes } from './routes/canned-routes.js';
 import { deliveryRoutes } from './routes/delivery-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { inboundEmailRoute } from './routes/inbound-email.js';
 import { intakeRoute } from './routes/intake.js';
 import { listRoutes } from './routes/list-routes.js';
@@ -92,12 +95,15 @@ export function createSupportApi(desk: HelpDesk, options: SupportApiOptions = {}
     document ??= openApiDocument(routes, settings);
     return document;
   };
+  const hub = new EventHub(desk, options.events);
   const routes: RouteSpec[] = [
     intakeRoute,
     ...ticketRoutes,
     ...listRoutes,
     ...deliveryRoutes,
     ...metaRoutes(openApi),
+    ...eventRoutes(hub),
+    ...cannedRoutes,
     ...(options.inboundEmail ? [inboundEmailRoute(options.inboundEmail)] : []),
   ];
   const limits = {

@@ -13,6 +13,7 @@ export {
   type RateLimitStore,
 } from './abuse/rate-limit.js';
 export { createSupportApi, type RouteInfo, type SupportApi } from './create-support-api.js';
+export type { EventStreamOptions } from './events/event-hub.js';
 export type { HttpProblemCode, Problem, ProblemCode, ProblemFieldError } from './http/problem.js';
 export { toNodeHandler } from './node/to-node-handler.js';
 export type {

@@ -1,6 +1,7 @@
 import { type Actor, type Duration, hmacAccessToken, parseDuration, parseInput } from '@ticketkit/core';
 import * as z from 'zod';
 import { memoryRateLimitStore, type RateLimitStore } from './abuse/rate-limit.js';
+import { type EventStreamOptions, eventStreamOptionsSchema } from './events/event-hub.js';
 import { type InboundEmailOptions, inboundEmailOptionsSchema } from './routes/inbound-email.js';
 
 /**
@@ -158,6 +159,8 @@ export interface SupportApiOptions {
   onError?: (error: unknown, request: Request) => void;
   /** Turns on `POST /inbound/email` for providers' inbound email webhooks (with `@ticketkit/email`'s intake). */
   inboundEmail?: InboundEmailOptions;
+  /** The agents' live stream, `GET /events`. */
+  events?: EventStreamOptions;
 }
 
 /** The options, checked and with their defaults. */
@@ -253,6 +256,7 @@ const optionsSchema = z.strictObject({
     .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, { message: "must be a cookie name such as 'session'" })
     .optional(),
   onError: fn.optional(),
+  events: eventStreamOptionsSchema.optional(),
 });
 
 const window = (limit: z.infer<typeof rateLimit> | undefined, fallback: RateLimit) => {

@@ -13,6 +13,7 @@ import { NOTIFICATION_TYPES, type Notifier } from '../sdk/notifier.js';
 import type { TicketkitPlugin } from '../sdk/plugin.js';
 import { defaultSlaPolicy } from '../sla/default-sla-policy.js';
 import { assertStorageAdapter, createStorageGateway, missingDeliveryMethods } from '../storage/storage-gateway.js';
+import { allowedActions, canView } from '../tickets/allowed-actions.js';
 import { createCannedResponsesApi } from '../tickets/canned-responses.js';
 import { openTicket, openWithAccessToken } from '../tickets/open-ticket.js';
 import { runCommand } from '../tickets/run-command.js';
@@ -173,6 +174,8 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     thread: (ref, queryOptions) => getThread(desk, ref, queryOptions),
     history: (ref, queryOptions) => getHistory(desk, ref, queryOptions),
     search: (text, listOptions) => searchTickets(desk, text, listOptions),
+    allowedActions: (ref, queryOptions) => allowedActions(desk, ref, queryOptions),
+    canView: (ticket, queryOptions) => canView(desk, ticket, queryOptions),
   };
 
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DeliveriesApi } from '../notify/delivery-log.js';
 import type { QueueName } from '../queues/queue-definitions.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { AllowedActions } from '../schemas/allowed-actions.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type {
   AssignInput,
@@ -140,6 +141,14 @@ export interface TicketsApi<TFields = Record<string, unknown>> {
   thread(ref: string, options: QueryOptions): Promise<ThreadEntry[]>;
   /** The ticket's audit history, oldest first (agents only). */
   history(ref: string, options: QueryOptions): Promise<AuditEvent[]>;
+  /**
+   * The commands the actor may run on the ticket now, each with the error
+   * code it would fail with otherwise — asked of the statechart, so a client
+   * can build its buttons without repeating the rules.
+   */
+  allowedActions(ref: string, options: QueryOptions): Promise<AllowedActions>;
+  /** Whether the actor may read this ticket (the rule `get` applies), for filtering a stream of events. */
+  canView(ticket: Ticket, options: QueryOptions): Promise<boolean>;
   /**
    * Ranked full-text search over subjects, numbers and threads (agents only,
    * within their departments). Items are summaries, without custom fields.

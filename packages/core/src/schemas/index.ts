@@ -1,4 +1,5 @@
 export * from './actor.js';
+export * from './allowed-actions.js';
 export * from './audit.js';
 export * from './commands.js';
 export * from './directory.js';

@@ -11,3 +11,13 @@ export function lifecycleStateOf(
     sla: ticket.slaState,
   };
 }
+
+/** Whether a ticket closed less than the desk's `reopenWindow` ago (a ticket not closed always is). */
+export function isWithinReopenWindow(
+  ticket: Pick<Ticket, 'closedAt'>,
+  now: Date,
+  settings: { reopenWindowMs: number },
+): boolean {
+  if (ticket.closedAt === null) return true;
+  return now.getTime() - Date.parse(ticket.closedAt) <= settings.reopenWindowMs;
+}

@@ -18,6 +18,7 @@ import type { Ticket } from '../schemas/ticket.js';
 import type { CommandName } from '../sdk/plugin.js';
 import { renderCannedResponse } from './canned-responses.js';
 import { checkFieldLimits, validateCustomFields } from './custom-fields.js';
+import { isWithinReopenWindow } from './lifecycle-state.js';
 import { openFollowUp } from './open-ticket.js';
 import {
   requireAgentIn,
@@ -30,8 +31,7 @@ import type { CommandPlan, CommandSpec, PlanContext } from './run-command.js';
 
 /** Whether a closed ticket is still inside the reopen window (tickets that are not closed always are). */
 function withinReopenWindow({ ticket, now, desk }: PlanContext<CommandName>): boolean {
-  if (ticket.closedAt === null) return true;
-  return now.getTime() - Date.parse(ticket.closedAt) <= desk.settings.reopenWindowMs;
+  return isWithinReopenWindow(ticket, now, desk.settings);
 }
 
 async function describeHolder(context: PlanContext<CommandName>, agentId: string | null, teamId: string | null) {

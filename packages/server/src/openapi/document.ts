@@ -234,7 +234,9 @@ export function openApiDocument(routes: readonly RouteSpec[], options: ResolvedO
               ),
             }
           : {}),
-        ...(response.schema ? { content: { 'application/json': { schema: ref(outputs, response.schema) } } } : {}),
+        ...(response.schema
+          ? { content: { [response.contentType ?? 'application/json']: { schema: ref(outputs, response.schema) } } }
+          : {}),
       };
     }
     for (const status of errorStatuses(route)) {

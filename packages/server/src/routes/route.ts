@@ -68,7 +68,15 @@ export interface RouteSpec {
   /** Error statuses the route answers besides those its access, body, query and headers imply (429 when rate limited). */
   errors?: number[];
   /** The success responses. */
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: HeaderSpec[] }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: z.ZodType;
+      headers?: HeaderSpec[] /** @default 'application/json' */;
+      contentType?: string;
+    }
+  >;
   handle(context: RouteContext): Promise<Response>;
 }
 

@@ -7,9 +7,12 @@ import {
   type Ticket,
   threadEntrySchema,
   ticketSchema,
+  transferInputSchema,
+  updateInputSchema,
 } from '@ticketkit/core';
 import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
+import { agentTicketSchema, ticketBody } from '../views/agent-ticket.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
 import {
   assignBody,
@@ -22,9 +25,9 @@ import {
   transferBody,
   updateBody,
 } from './request-bodies.js';
-import { type Access, etagOf, json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
+import { type Access, etagOf, json, type RouteContext, type RouteSpec } from './route.js';
 
-const anyTicket = z.union([ticketSchema, customerTicketSchema]);
+const anyTicket = z.union([agentTicketSchema, customerTicketSchema]);
 const IF_MATCH = /^(?:W\/)?"(\d{1,12})"$/;
 
 const ifMatchHeader = {
@@ -125,7 +128,7 @@ function commandRoute(spec: {
 }
 
 const ticketResponse = async (ticket: Ticket, context: RouteContext) =>
-  json(200, ticketFor(context.identity, ticket), { etag: await etagOf(context, ticket) });
+  json(200, await ticketBody(context, ticket), { etag: await etagOf(context, ticket) });
 
 /** The ticket routes: reading a ticket and every command on it. */
 export const ticketRoutes: RouteSpec[] = [

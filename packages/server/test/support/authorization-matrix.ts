@@ -158,6 +158,22 @@ export const AUTHORIZATION_MATRIX: MatrixRow[] = [
     [401, 403, 403, 403, 403, 200, 403, 200],
     "a ticket's notifications: the agents who may see the ticket",
   ),
+  row(
+    'GET',
+    '/tickets/{ref}/canned-responses/greeting',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 403, 200],
+    'a canned response filled in for the ticket: agents who may act on it',
+  ),
+  row(
+    'GET',
+    '/events',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 200, 200],
+    'every agent may listen; each receives only the events of tickets they may see',
+  ),
   row('GET', '/intake-schema', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
   row('GET', '/openapi.json', 'open', undefined, [200, 200, 200, 200, 200, 200, 200, 200]),
 ];
