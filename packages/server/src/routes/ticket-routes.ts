@@ -6,9 +6,6 @@ import {
   type HelpDesk,
   type Ticket,
   threadEntrySchema,
-  ticketSchema,
-  transferInputSchema,
-  updateInputSchema,
 } from '@ticketkit/core';
 import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
