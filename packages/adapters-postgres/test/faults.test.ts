@@ -60,11 +60,14 @@ test('a backend terminated mid-transaction: a clear error, nothing half written,
   await blocker.query(
     `INSERT INTO "${schema}".ticket_counts VALUES ('help', 'in_progress', 'on_track', 'agent-1', '', 0)`,
   );
+  const blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
   const commit = storage.commit(assignment(ticket));
+  // The session waiting on this blocker's lock, and no other: test files run at once, and other schemas'
+  // sessions wait on their own ticket_counts rows (killing one of them would leave this commit waiting).
   const victim = await until('the commit to wait on the lock', async () => {
     const { rows } = await raw.query(
-      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ticket_counts%' AND pid <> $1`,
-      [(await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid],
+      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND $1 = ANY (pg_blocking_pids(pid))`,
+      [blockerPid],
     );
     return rows[0]?.pid as number | undefined;
   });
