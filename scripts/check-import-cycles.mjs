@@ -43,7 +43,10 @@ function resolveSpecifier(from, specifier, packages) {
   let base;
   if (specifier.startsWith('.')) base = resolve(dirname(from), specifier);
   else {
-    const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const name = specifier
+      .split('/')
+      .slice(0, specifier.startsWith('@') ? 2 : 1)
+      .join('/');
     const src = packages.get(name);
     if (!src) return null;
     const rest = specifier.slice(name.length);

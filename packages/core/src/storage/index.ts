@@ -1,3 +1,4 @@
+export { type CountCell, countCellOf, sameCountCell, storageBatchSize } from './adapter-helpers.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export {
   DELIVERY_STATUSES,
