@@ -2,7 +2,7 @@ import {
   decodeCursor,
   encodeCursor,
   type Page,
-  searchScore,
+  rankSearchMatches,
   type Ticket,
   type TicketSearchQuery,
 } from '@ticketkit/core';
@@ -56,22 +56,14 @@ export function search(context: SqliteContext, searchWindow: number) {
         data: string;
         body: string;
       }[];
-      // Ranked here with the reference score: subject and number words count three times.
-      const ranked = new Map<number, { score: number; row: (typeof rows)[number] }>();
-      for (const row of rows) {
-        const score = searchScore(row, [row.body], query.terms);
-        const best = ranked.get(row.seq);
-        if (!best || score > best.score) ranked.set(row.seq, { score, row });
-      }
-      const ordered = [...ranked.values()].sort(
-        (a, b) =>
-          b.score - a.score ||
-          b.row.created_at - a.row.created_at ||
-          (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0),
+      // Ranked here with core's reference score: subject and number words count three times.
+      const ordered = rankSearchMatches(
+        rows.map((row) => ({ ...row, createdAt: row.created_at })),
+        query.terms,
       );
       const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
       return {
-        items: ordered.slice(offset, offset + query.limit).map(({ row }) => readTicket(row)),
+        items: ordered.slice(offset, offset + query.limit).map(readTicket),
         nextCursor: offset + query.limit < ordered.length ? encodeCursor([offset + query.limit]) : null,
       };
     },
