@@ -171,7 +171,10 @@ async function measure(server: Server, options: HttpLoadOptions, writes: Writes)
       method: 'POST',
       path: '/tickets',
       // Keys are random-looking and at least 16 characters, as the API requires.
-      headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${String(index).padStart(12, '0')}` },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': `load-${run}-${String(index).padStart(12, '0')}`,
+      },
       body: JSON.stringify({
         requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
         subject: subjects[index % 1024],

@@ -1,7 +1,9 @@
 import {
+  type CountCell,
   decodeCursor,
   encodeCursor,
   type Page,
+  sameCountCell,
   type Ticket,
   type TicketFilter,
   TicketkitError,
@@ -148,17 +150,8 @@ export function queuesAndCounts(context: PostgresContext) {
   };
 }
 
-/** A ticket's cell of the count table: department, status, SLA state, agent, team (`''` for none). */
-export type CountCell = readonly [string, string, string, string, string];
-
-/** The count cell a ticket falls in. */
-export const countCell = (ticket: Ticket): CountCell => [
-  ticket.departmentId,
-  ticket.status,
-  ticket.slaState,
-  ticket.assigneeId ?? '',
-  ticket.teamId ?? '',
-];
+// A ticket's cell of the count table, shared with the SQLite adapter: core's `CountCell` and `countCellOf`.
+export { type CountCell, countCellOf as countCell } from '@ticketkit/core';
 
 /**
  * Moves a ticket between count cells inside the commit's transaction: out of
@@ -171,7 +164,7 @@ export async function moveCount(
   from: CountCell | null,
   to: CountCell,
 ): Promise<void> {
-  if (from?.every((value, index) => value === to[index])) return;
+  if (from && sameCountCell(from, to)) return;
   const changes: [CountCell, number][] = from
     ? [
         [from, -1],

@@ -2,7 +2,7 @@ import {
   decodeCursor,
   encodeCursor,
   type Page,
-  searchScore,
+  rankSearchMatches,
   searchWords,
   type Ticket,
   type TicketSearchQuery,
@@ -104,19 +104,11 @@ export function search(context: PostgresContext, language: SearchLanguage, windo
           ORDER BY e.seq DESC LIMIT ${params.add(window)}`,
         params.values,
       );
-      const ranked = new Map<string, { score: number; row: (typeof rows)[number] }>();
-      for (const row of rows) {
-        const score = searchScore(row, [row.body], query.terms);
-        const best = ranked.get(row.id);
-        if (!best || score > best.score) ranked.set(row.id, { score, row });
-      }
-      const ordered = [...ranked.values()].sort(
-        (a, b) =>
-          b.score - a.score ||
-          b.row.created_at.getTime() - a.row.created_at.getTime() ||
-          (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0),
+      const ordered = rankSearchMatches(
+        rows.map((row) => ({ ...row, createdAt: row.created_at.getTime() })),
+        query.terms,
       );
-      const ids = ordered.slice(offset, offset + limit).map(({ row }) => row.id);
+      const ids = ordered.slice(offset, offset + limit).map((match) => match.id);
       const tickets = ids.length
         ? await context.query<{ id: string; data: Ticket }>(
             'searchTickets',

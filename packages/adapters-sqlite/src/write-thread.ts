@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { isTicketkitError, TicketkitError } from '@ticketkit/core';
-import type { SqliteStorageOptions } from './sqlite-storage.js';
+import type { SqliteStorageOptions } from './sqlite-storage-options.js';
 
 /**
  * The adapter's methods that write. With `writeThread`, they run in the

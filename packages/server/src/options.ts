@@ -2,7 +2,7 @@ import { type Actor, type Duration, hmacAccessToken, parseDuration, parseInput }
 import * as z from 'zod';
 import { memoryRateLimitStore, type RateLimitStore } from './abuse/rate-limit.js';
 import { type EventStreamOptions, eventStreamOptionsSchema } from './events/event-hub.js';
-import { type InboundEmailOptions, inboundEmailOptionsSchema } from './routes/inbound-email.js';
+import { type InboundEmailOptions, inboundEmailOptionsSchema } from './routes/inbound-email-options.js';
 
 /**
  * Who is calling, from your app's own session: a customer (by email) or an

@@ -10,8 +10,8 @@ export class SqlParams {
   }
 }
 
-/** A page size as LIMIT should see it: a whole number, never negative. */
-export const batchSize = (limit: number) => Math.max(0, Math.trunc(limit) || 0);
+/** A page size as LIMIT should see it: a whole number, never negative (shared with the SQLite adapter, in core). */
+export { storageBatchSize as batchSize } from '@ticketkit/core';
 
 /** `WHERE a AND b …`, or nothing for no conditions. */
 export const whereClause = (conditions: readonly string[]) =>

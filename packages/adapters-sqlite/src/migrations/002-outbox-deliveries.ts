@@ -2,7 +2,7 @@ import type { Migration } from './migration.js';
 
 /**
  * The deliveries a claim may take; the partial index `deliveries_due` repeats it verbatim, and
- * the claim query in sqlite-storage.ts states it word for word (SQLite only uses a partial index
+ * the claim query in outbox-and-deliveries.ts states it word for word (SQLite only uses a partial index
  * when the query states its condition).
  */
 export const DELIVERY_DUE = "status IN ('pending', 'retrying')";

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DirectoryReader } from '../directory/directory-cache.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
-import type { Outbox } from '../notify/outbox.js';
+import type { Outbox } from '../notify/outbox-types.js';
 import type { Logger } from '../sdk/logger.js';
 import type { Notifier } from '../sdk/notifier.js';
 import type { SlaPolicy } from '../sdk/sla-policy.js';

@@ -1,10 +1,10 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { AccessTokensApi, IssuedAccessToken } from '../access/access-tokens.js';
+import type { AccessTokensApi, IssuedAccessToken } from '../access/access-tokens-api.js';
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
-import type { DeliveriesApi } from '../notify/delivery-log.js';
+import type { DeliveriesApi } from '../notify/deliveries-api.js';
 import type { QueueName } from '../queues/queue-definitions.js';
-import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Scheduler } from '../scheduler/scheduler-api.js';
 import type { AllowedActions } from '../schemas/allowed-actions.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type {
@@ -24,20 +24,15 @@ import type {
   TransferInput,
   UpdateInput,
 } from '../schemas/commands.js';
-import type {
-  AgentInput,
-  CalendarInput,
-  DepartmentInput,
-  DirectoryKind,
-  DirectoryRecords,
-  SlaPlanInput,
-  TeamInput,
-} from '../schemas/directory.js';
+import type { AgentInput, CalendarInput, DepartmentInput, SlaPlanInput, TeamInput } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket, TicketSummary } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
-import type { CannedResponsesApi } from '../tickets/canned-responses.js';
+import type { CannedResponsesApi } from '../tickets/canned-responses-api.js';
 import type { Duration } from '../time/duration.js';
+import type { DirectoryApi } from './directory-api.js';
+
+export type { DirectoryApi } from './directory-api.js';
 
 /** Options of `desk.tickets.open`: who opens the ticket. */
 export interface OpenOptions {
@@ -166,16 +161,6 @@ export interface QueuesApi {
   list(name: QueueName, options: ListOptions): Promise<Page<TicketSummary>>;
   /** How many tickets each queue holds for the acting agent. */
   counts(options: QueryOptions): Promise<Record<QueueName, number>>;
-}
-
-/** Reads and writes one kind of directory record (departments, agents, SLA plans …). */
-export interface DirectoryApi<K extends DirectoryKind, TInput> {
-  /** Creates or replaces a record by id; references (a team's department, a plan's calendar …) must exist. */
-  upsert(input: TInput): Promise<DirectoryRecords[K]>;
-  /** One record, or `null`. */
-  get(id: string): Promise<DirectoryRecords[K] | null>;
-  /** Every record, ordered by id. */
-  list(): Promise<DirectoryRecords[K][]>;
 }
 
 /** A help desk, as returned by `createHelpDesk`. */

@@ -7,7 +7,7 @@ import type { Ticket } from '../schemas/ticket.js';
 import type { NotificationType } from '../sdk/notifier.js';
 import type { NotificationAudience, OutboxMessage, PlannedNotification } from '../storage/storage-adapter.js';
 import type { ResolvedActor } from '../tickets/access.js';
-import type { SpecName } from '../tickets/run-command.js';
+import type { SpecName } from '../tickets/command-names.js';
 
 /** One committed change, as the notification rules see it. */
 export interface NotificationContext {

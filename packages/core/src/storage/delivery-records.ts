@@ -1,5 +1,4 @@
 import type { Notification } from '../sdk/notifier.js';
-import type { OutboxMessage } from './storage-adapter.js';
 
 /**
  * Where a delivery stands: `pending` until its first attempt, `retrying`
@@ -85,7 +84,7 @@ export interface OutboxDeferral {
   /** Its ticket. */
   ticketId: string;
   /** `pending` to try again at `nextAttemptAt`; `dead` to stop. */
-  status: Extract<OutboxMessage['status'], 'pending' | 'dead'>;
+  status: 'pending' | 'dead';
   /** Dispatch attempts so far. */
   attempts: number;
   /** When to try again (ISO 8601). */

@@ -1,3 +1,11 @@
+export {
+  type CountCell,
+  countCellOf,
+  rankSearchMatches,
+  type SearchMatch,
+  sameCountCell,
+  storageBatchSize,
+} from './adapter-helpers.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export {
   DELIVERY_STATUSES,

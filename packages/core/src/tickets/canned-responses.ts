@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DeskContext } from '../desk/desk-context.js';
-import type { DirectoryApi } from '../desk/help-desk.js';
+import type { DirectoryApi } from '../desk/directory-api.js';
 import { ticketTemplateValues } from '../notify/template-values.js';
 import { actorSchema } from '../schemas/actor.js';
 import type { CannedResponse, CannedResponseInput } from '../schemas/directory.js';
@@ -9,31 +9,12 @@ import { recordIdSchema, ticketRefSchema } from '../schemas/primitives.js';
 import type { Ticket } from '../schemas/ticket.js';
 import { renderTemplate } from '../templates/template.js';
 import { resolveActor } from './access.js';
+import type { CannedResponsesApi } from './canned-responses-api.js';
 import { requireCannedResponse } from './references.js';
 import { loadForActor } from './run-command.js';
 import { requireStaff } from './ticket-queries.js';
 
-/** Options of `desk.cannedResponses.render`. */
-export interface RenderCannedResponseOptions {
-  /** The agent who would send it: `{{agent.name}}` is theirs, and they must be able to act on the ticket. */
-  actor: z.input<typeof actorSchema>;
-  /**
-   * `'text'` as a reply is stored and sent; `'html'` with every value
-   * HTML-escaped, for showing the preview in a page.
-   * @default 'text'
-   */
-  format?: 'text' | 'html';
-}
-
-/** Canned responses: the directory API, plus filling one in for a ticket. */
-export interface CannedResponsesApi extends DirectoryApi<'cannedResponses', CannedResponseInput> {
-  /**
-   * Fills in a canned response for a ticket, as `reply({ cannedResponseId })`
-   * would send it: the preview an agent sees before sending or editing it.
-   * The response must be usable in the ticket's department.
-   */
-  render(id: string, ref: string, options: RenderCannedResponseOptions): Promise<string>;
-}
+export type { CannedResponsesApi, RenderCannedResponseOptions } from './canned-responses-api.js';
 
 /** Fills in a canned response's variables for a ticket, as `agentName` sends it. */
 export async function renderCannedResponse(

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import type { DeskContext } from '../desk/desk-context.js';
 import { isTicketkitError, TicketkitError } from '../errors/ticketkit-error.js';
-import type { SlaTarget, TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
+import type { TicketEventBase, TicketkitEventName, TicketkitEvents } from '../events/event-map.js';
 import { newId, sleep } from '../internal/ids.js';
 import type { LifecycleEvent, Principal } from '../lifecycle/lifecycle-events.js';
 import { planNotifications } from '../notify/plan-notifications.js';
@@ -16,29 +16,14 @@ import type { Ticket } from '../schemas/ticket.js';
 import type { CommandInputs, CommandName } from '../sdk/plugin.js';
 import { defaultPlanFor, scheduleNeedsHistory, scheduleTicket } from '../sla/sla-service.js';
 import { principalFor, type ResolvedActor, resolveActor } from './access.js';
+import type { SpecName, SystemCommandInputs } from './command-names.js';
 import { lifecycleStateOf } from './lifecycle-state.js';
 import { loadTicket } from './load-ticket.js';
 import { refusalError } from './refusal.js';
 
 type TicketEventName = Exclude<TicketkitEventName, 'notification.failed'>;
 
-/** What the scheduler's commands take: the SLA check it worked out; nothing for the others. */
-export interface SystemCommandInputs {
-  /** Moves the `sla` region and fires the targets' crossings. */
-  slaCheck: { type: 'SLA_OK' | 'SLA_WARNING' | 'SLA_BREACH' | 'SLA_PAUSE'; warned: SlaTarget[]; breached: SlaTarget[] };
-  /** Closes a resolved ticket after the quiet period. */
-  autoClose: Record<string, never>;
-  /** Reminds a customer who has not answered. */
-  remind: Record<string, never>;
-  /** Works out a ticket's due times and next check again, when nothing else was due. */
-  reschedule: Record<string, never>;
-}
-
-/** The name of a command the scheduler runs (never a host: they have no public method). */
-export type SystemCommandName = keyof SystemCommandInputs;
-
-/** Any command the runner runs. */
-export type SpecName = CommandName | SystemCommandName;
+export type { SpecName, SystemCommandInputs, SystemCommandName } from './command-names.js';
 
 /** The input of any command. */
 export type SpecInputs = CommandInputs & SystemCommandInputs;
