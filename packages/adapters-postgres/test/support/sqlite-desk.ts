@@ -3,6 +3,9 @@ import { createHelpDesk, type HelpDesk, manualClock, type Notifier } from '@tick
 
 const OPENED = '2026-03-02T09:00:00.000Z';
 
+/** Ticket numbers from a sequence: `000001`, `000002`, … */
+export const TICKET_NUMBERS = { format: '######', sequence: true } as const;
+
 /** What a built SQLite desk holds for the checks: its tickets and an access token per tenth ticket. */
 export interface BuiltDesk {
   /** The ticket ids, in opening order. */
@@ -27,6 +30,8 @@ export async function openSqliteDesk(filename: string): Promise<HelpDesk> {
   return createHelpDesk({
     storage: sqliteStorage({ filename }),
     clock: manualClock(OPENED),
+    // Numbered from the storage's counter, so that the copy's counters matter.
+    ticketNumber: TICKET_NUMBERS,
     notifiers,
     logger: { warn: () => {}, error: () => {} },
   });
