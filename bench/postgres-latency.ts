@@ -4,7 +4,8 @@
  * (`--url`, default $DATABASE_URL or the local test server). Loads `--size`
  * tickets the way the SQLite benchmark does (mostly closed, some open), then
  * measures commands and reads, prints a table, and drops the schema.
- * Not yet part of `npm run bench`: a first measurement of the adapter.
+ * Run by `npm run bench -- --adapter postgres` (bench/postgres/run.ts), or on its own. Each read and command
+ * is also measured as raw `pg` statements doing the same work in the same run, and given as a ratio of medians.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -95,17 +96,28 @@ try {
       `${percentile(values, p).toFixed(2)} ms p${p}`,
       `median ${percentile(values, 50).toFixed(2)} ms, ${values.length} calls`,
     ]);
+  // Raw `pg` doing the same work on the same tables in the same run: the adapter's cost is the ratio of medians.
+  const t = (name: string) => `"${schema}"."${name}"`;
+  const baseline = (name: string, api: number[], raw: number[]) =>
+    rows.push([
+      `${name}: × raw pg`,
+      `${(percentile(api, 50) / percentile(raw, 50)).toFixed(2)} ×`,
+      `median ${percentile(api, 50).toFixed(2)} ms vs ${percentile(raw, 50).toFixed(2)} ms raw, ${raw.length} raw calls`,
+    ]);
   const agent = agentOf(3);
   const { rows: middle } = await pool.query(
     `SELECT data->>'createdAt' AS at, id FROM "${schema}".tickets WHERE status IN ('open', 'in_progress')
       ORDER BY created_at, id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM "${schema}".tickets WHERE status IN ('open', 'in_progress'))`,
   );
   const deep = middle[0] ? encodeCursor([middle[0].at, middle[0].id]) : null;
-  row(
-    'open queue, first page (admin)',
-    await sampleMs(samples, () => desk.queues.list('open', { actor: admin, limit: 25 })),
-    99,
+  const queueApi = await sampleMs(samples, () => desk.queues.list('open', { actor: admin, limit: 25 }));
+  row('open queue, first page (admin)', queueApi, 99);
+  const queueRaw = await sampleMs(samples, () =>
+    pool.query(
+      `SELECT data FROM ${t('tickets')} WHERE status IN ('open', 'in_progress') ORDER BY created_at, id LIMIT 26`,
+    ),
   );
+  baseline('open queue, first page (admin)', queueApi, queueRaw);
   row(
     'open queue, first page (agent)',
     await sampleMs(samples, () => desk.queues.list('open', { actor: agent, limit: 25 })),
@@ -116,7 +128,14 @@ try {
     await sampleMs(samples, () => desk.queues.list('open', { actor: admin, limit: 25, cursor: deep })),
     99,
   );
-  row('counts of all queues (admin)', await sampleMs(samples / 3, () => desk.queues.counts({ actor: admin })), 99);
+  const countsApi = await sampleMs(samples / 3, () => desk.queues.counts({ actor: admin }));
+  row('counts of all queues (admin)', countsApi, 99);
+  const countsRaw = await sampleMs(samples / 3, () =>
+    pool.query(
+      `SELECT status, sla_state, assignee_id = '' AS unassigned, sum(n) FROM ${t('ticket_counts')} GROUP BY 1, 2, 3`,
+    ),
+  );
+  baseline('counts of all queues (admin)', countsApi, countsRaw);
   const due = new Date(Date.parse('2025-01-01T00:00:00Z') + size * 15_000).toISOString();
   row(
     'SLA candidate batch (100)',
@@ -124,48 +143,107 @@ try {
     99,
   );
   const words = random(99);
-  row(
-    'full-text search',
-    await sampleMs(samples / 2, () =>
-      desk.tickets.search(words.next() < 0.5 ? words.word() : `${words.word()} ${words.word()}`, {
-        actor: admin,
-        limit: 25,
-      }),
-    ),
-    95,
+  const searchApi = await sampleMs(samples / 2, () =>
+    desk.tickets.search(words.next() < 0.5 ? words.word() : `${words.word()} ${words.word()}`, {
+      actor: admin,
+      limit: 25,
+    }),
   );
+  row('full-text search', searchApi, 95);
+  const rawWords = random(99);
+  const searchRaw = await sampleMs(samples / 2, () =>
+    pool.query(
+      `SELECT DISTINCT ON (e.ticket_id) tk.data FROM ${t('thread_entries')} e JOIN ${t('tickets')} tk ON tk.id = e.ticket_id
+        WHERE e.search @@ $1::tsquery ORDER BY e.ticket_id LIMIT 25`,
+      [rawWords.next() < 0.5 ? rawWords.word() : `${rawWords.word()} & ${rawWords.word()}`],
+    ),
+  );
+  baseline('full-text search', searchApi, searchRaw);
   const customer = { type: 'customer', email: 'bench@example.com' } as const;
   const opened: string[] = [];
-  row(
-    'open a ticket',
-    await sampleMs(samples, async () => {
-      clock.advance(1_000);
-      const ticket = await desk.tickets.open(
-        { subject: 'Card blocked', body: 'Help me', departmentId: DEPARTMENTS[3] },
-        { actor: customer },
+  const commandSamples: Record<'open' | 'reply' | 'assign', number[]> = { open: [], reply: [], assign: [] };
+  commandSamples.open = await sampleMs(samples, async () => {
+    clock.advance(1_000);
+    const ticket = await desk.tickets.open(
+      { subject: 'Card blocked', body: 'Help me', departmentId: DEPARTMENTS[3] },
+      { actor: customer },
+    );
+    opened.push(ticket.id);
+  });
+  row('open a ticket', commandSamples.open, 95);
+  commandSamples.reply = await sampleMs(samples, (index) =>
+    desk.tickets.reply(opened[index] as string, { body: 'On it' }, { actor: agent }),
+  );
+  row('agent reply', commandSamples.reply, 95);
+  commandSamples.assign = await sampleMs(samples, (index) =>
+    desk.tickets.assign(opened[index] as string, { agentId: agent.id }, { actor: agent }),
+  );
+  row('assign', commandSamples.assign, 95);
+  // Commands by hand: one transaction with the ticket row and one log row, as the SQLite baselines do.
+  const inTransaction = async (work: (client: pg.PoolClient) => Promise<unknown>) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+  const template = (await pool.query(`SELECT data FROM ${t('tickets')} LIMIT 1`)).rows[0]?.data as Record<
+    string,
+    unknown
+  >;
+  const rawIds: string[] = [];
+  const openRaw = await sampleMs(samples, (index) =>
+    inTransaction(async (client) => {
+      const id = `raw-${index}-${Date.now().toString(36)}`;
+      rawIds.push(id);
+      const data = { ...template, id, number: id, version: 1 };
+      await client.query(
+        `INSERT INTO ${t('tickets')} (id, number, status, department_id, sla_state, requester_email, subject, created_at, version, data)
+          VALUES ($1, $1, 'open', $2, 'on_track', 'bench@example.com', 'Card blocked', now(), 1, $3::jsonb)`,
+        [id, DEPARTMENTS[3], data],
       );
-      opened.push(ticket.id);
+      await client.query(
+        `INSERT INTO ${t('thread_entries')} (id, ticket_id, body, search, data) VALUES ($1, $2, 'Help me', to_tsvector('simple', 'Help me'), '{}'::jsonb)`,
+        [`${id}-e`, id],
+      );
     }),
-    95,
   );
-  row(
-    'agent reply',
-    await sampleMs(samples, (index) =>
-      desk.tickets.reply(opened[index] as string, { body: 'On it' }, { actor: agent }),
-    ),
-    95,
+  const replyRaw = await sampleMs(samples, (index) =>
+    inTransaction(async (client) => {
+      const id = rawIds[index] as string;
+      await client.query(
+        `UPDATE ${t('tickets')} SET version = version + 1, data = jsonb_set(data, '{version}', to_jsonb(version + 1)) WHERE id = $1 AND version = $2`,
+        [id, 1],
+      );
+      await client.query(
+        `INSERT INTO ${t('thread_entries')} (id, ticket_id, body, search, data) VALUES ($1, $2, 'On it', to_tsvector('simple', 'On it'), '{}'::jsonb)`,
+        [`${id}-r`, id],
+      );
+    }),
   );
-  row(
-    'assign',
-    await sampleMs(samples, (index) =>
-      desk.tickets.assign(opened[index] as string, { agentId: agent.id }, { actor: agent }),
-    ),
-    95,
+  const assignRaw = await sampleMs(samples, (index) =>
+    inTransaction(async (client) => {
+      const id = rawIds[index] as string;
+      await client.query(
+        `UPDATE ${t('tickets')} SET assignee_id = $3, version = version + 1, data = jsonb_set(data, '{assigneeId}', to_jsonb($3::text)) WHERE id = $1 AND version = $2`,
+        [id, 2, agent.id],
+      );
+      await client.query(`INSERT INTO ${t('audit_events')} (id, ticket_id, data) VALUES ($1, $2, '{}'::jsonb)`, [
+        `${id}-a`,
+        id,
+      ]);
+    }),
   );
+  baseline('open a ticket', commandSamples.open, openRaw);
+  baseline('agent reply', commandSamples.reply, replyRaw);
+  baseline('assign', commandSamples.assign, assignRaw);
   console.log(
     `\nPostgreSQL adapter, ${size.toLocaleString('en-US')} tickets (loaded in ${loadSeconds.toFixed(0)} s, ${concurrency} at a time)`,
   );
-  for (const [name, value, detail] of rows) console.log(`${name.padEnd(34)} ${value.padStart(14)}   ${detail}`);
+  for (const [name, value, detail] of rows) console.log(`${name.padEnd(44)} ${value.padStart(14)}   ${detail}`);
 } finally {
   await desk.close();
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

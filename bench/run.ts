@@ -31,6 +31,8 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     'http-seconds': { type: 'string' },
     'http-connections': { type: 'string', default: '20' },
+    // `postgres`: the PostgreSQL adapter's latencies and HTTP intake with 1, 2 and 3 app processes (bench/postgres).
+    adapter: { type: 'string', default: 'sqlite' },
   },
 });
 const size = Number(values.size);
@@ -42,6 +44,13 @@ if (!Number.isInteger(size) || size < 100) throw new Error('--size must be a who
 if (!(httpSeconds > 0) || !Number.isInteger(httpConnections) || httpConnections < 1) {
   throw new Error('--http-seconds must be positive and --http-connections a whole number of at least 1');
 }
+
+if (values.adapter === 'postgres') {
+  const { runPostgresBench } = await import('./postgres/run.js');
+  await runPostgresBench({ size, samples, httpSeconds, httpConnections });
+  process.exit(0);
+}
+if (values.adapter !== 'sqlite') throw new Error('--adapter must be sqlite or postgres');
 
 const dir = mkdtempSync(join(tmpdir(), 'ticketkit-bench-'));
 const filename = values.file ?? join(dir, 'bench.db');

@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   tsconfig: 'tsconfig.json',
-  external: ['pg', '@ticketkit/core'],
+  external: ['pg', '@ticketkit/core', '@ticketkit/adapter-sqlite'],
 });

@@ -61,6 +61,21 @@ function deliveryValues(params: SqlParams, delivery: Delivery): string {
   ].join(', ');
 }
 
+/** Writes deliveries in one INSERT (a dispatch's, or a copied desk's). */
+export async function insertDeliveries(
+  client: PgQueryable,
+  context: PostgresContext,
+  deliveries: readonly Delivery[],
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const params = new SqlParams();
+  const rows = deliveries.map((delivery) => `(${deliveryValues(params, delivery)})`);
+  await client.query(
+    `INSERT INTO ${context.table('deliveries')} (${DELIVERY_COLUMNS}) VALUES ${rows.join(', ')}`,
+    params.values,
+  );
+}
+
 /** The outbox and delivery methods of the adapter. */
 export function outboxAndDeliveries(context: PostgresContext) {
   const outbox = context.table('outbox');
@@ -90,14 +105,7 @@ export function outboxAndDeliveries(context: PostgresContext) {
           if (exists.rowCount === 0) throw new Error(`No outbox message ${dispatch.messageId}`);
           return false;
         }
-        if (dispatch.deliveries.length) {
-          const params = new SqlParams();
-          const rows = dispatch.deliveries.map((delivery) => `(${deliveryValues(params, delivery)})`);
-          await client.query(
-            `INSERT INTO ${deliveries} (${DELIVERY_COLUMNS}) VALUES ${rows.join(', ')}`,
-            params.values,
-          );
-        }
+        await insertDeliveries(client, context, dispatch.deliveries);
         return true;
       });
     },

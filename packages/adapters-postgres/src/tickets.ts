@@ -17,8 +17,8 @@ import { appendAudit, appendThread } from './thread-and-audit.js';
  * idempotency key and access tokens, and the change notice.
  */
 
-// The ticket columns beside the JSON, in this order in INSERT and UPDATE.
-const COLUMNS = [
+/** The ticket columns beside the JSON, in this order in INSERT and UPDATE. */
+export const TICKET_COLUMNS = [
   'number',
   'status',
   'department_id',
@@ -33,7 +33,8 @@ const COLUMNS = [
   'data',
 ] as const;
 
-function columnValues(params: SqlParams, ticket: Ticket): string[] {
+/** The placeholders of a ticket's columns, in `TICKET_COLUMNS` order. */
+export function ticketColumnValues(params: SqlParams, ticket: Ticket): string[] {
   return [
     params.add(ticket.number),
     params.add(ticket.status),
@@ -71,9 +72,9 @@ async function writeTicket(
   const { ticket } = write;
   const params = new SqlParams();
   if (write.kind === 'insert') {
-    const values = columnValues(params, ticket);
+    const values = ticketColumnValues(params, ticket);
     await client.query(
-      `INSERT INTO ${tickets} (id, ${COLUMNS.join(', ')}) VALUES (${params.add(ticket.id)}, ${values.join(', ')})`,
+      `INSERT INTO ${tickets} (id, ${TICKET_COLUMNS.join(', ')}) VALUES (${params.add(ticket.id)}, ${values.join(', ')})`,
       params.values,
     );
     return { before: null, reindex: false };
@@ -92,9 +93,9 @@ async function writeTicket(
       actualVersion: stored.version,
     });
   }
-  const values = columnValues(params, ticket);
+  const values = ticketColumnValues(params, ticket);
   await client.query(
-    `UPDATE ${tickets} SET (${COLUMNS.join(', ')}) = (${values.join(', ')}) WHERE id = ${params.add(ticket.id)}`,
+    `UPDATE ${tickets} SET (${TICKET_COLUMNS.join(', ')}) = (${values.join(', ')}) WHERE id = ${params.add(ticket.id)}`,
     params.values,
   );
   return {

@@ -75,6 +75,12 @@ export function createPostgresContext(schema: string, getPool: () => Promise<PgP
       for (let attempt = 1; ; attempt++) {
         const client = await checkout(action);
         let broken: Error | undefined;
+        // A checked-out connection that breaks between two statements (a server restart) emits 'error':
+        // unheard, that crashes the process. The next statement then fails and is reported as usual.
+        const heard = (error: Error) => {
+          broken = error;
+        };
+        client.on('error', heard);
         try {
           await client.query('BEGIN');
           const result = await work(client);
@@ -97,6 +103,7 @@ export function createPostgresContext(schema: string, getPool: () => Promise<PgP
           }
           throw toTicketkitError(error, action);
         } finally {
+          client.removeListener('error', heard);
           client.release(broken ?? false);
         }
       }

@@ -1,0 +1,134 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { postgresStorage } from '@ticketkit/adapter-postgres';
+import { createHelpDesk } from '@ticketkit/core';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { DEPARTMENTS, random } from '../lib/dataset.js';
+import { percentile } from '../lib/stats.js';
+import type { Metric } from '../suites/metric.js';
+
+/** How hard and how long the PostgreSQL HTTP intake suite pushes. */
+export interface PostgresHttpOptions {
+  /** The database. */
+  url: string;
+  /** Connections autocannon keeps busy in all, shared between the servers. */
+  connections: number;
+  /** Seconds of each measured run. */
+  seconds: number;
+}
+
+function startServer(url: string, schema: string) {
+  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: string) =>
+    new Promise<{ type: string; port?: number }>((resolve, reject) => {
+      child.on('message', (message: { type: string; port?: number }) => {
+        if (message.type === type) resolve(message);
+      });
+      child.once('exit', (code) => reject(new Error(`a benchmark HTTP server exited (${code})`)));
+    });
+  return {
+    port: next('listening').then((message) => message.port as number),
+    close: () => {
+      const closed = next('closed');
+      child.send('close');
+      return closed;
+    },
+    kill: () => child.kill(),
+  };
+}
+
+/**
+ * Intake throughput over loopback HTTP with 1, 2 and 3 app processes on one
+ * PostgreSQL schema: `POST /tickets`, anonymous, a new requester and
+ * Idempotency-Key each, `connections` in all spread over the servers, for
+ * `seconds` each. Any answer but a 201 fails the run.
+ */
+export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<Metric[]> {
+  const schema = `tk_bench_http_${randomBytes(4).toString('hex')}`;
+  const pool = new pg.Pool({ connectionString: options.url, max: 2 });
+  const rng = random(11);
+  const subjects = Array.from({ length: 256 }, () => rng.words(3));
+  const bodies = Array.from({ length: 256 }, () => rng.words(25));
+  const metrics: Metric[] = [];
+  let baseline = 0;
+  try {
+    // The departments intake names, as the SQLite benchmark's desk has them.
+    const setup = await createHelpDesk({ storage: postgresStorage({ pool, schema }) });
+    for (const id of DEPARTMENTS) await setup.departments.upsert({ id, name: id });
+    await setup.close();
+    for (const processes of [1, 2, 3]) {
+      const servers = Array.from({ length: processes }, () => startServer(options.url, schema));
+      try {
+        const ports = await Promise.all(servers.map((server) => server.port));
+        const run = `${processes}-${Date.now().toString(36)}`;
+        let sent = 0;
+        const latencies: number[] = [];
+        const started = process.hrtime.bigint();
+        const results = await Promise.all(
+          ports.map((port) => {
+            const instance = autocannon({
+              url: `http://127.0.0.1:${port}`,
+              connections: Math.max(1, Math.round(options.connections / processes)),
+              duration: options.seconds,
+              requests: [
+                {
+                  setupRequest: (defaults) => {
+                    const index = sent++;
+                    return {
+                      ...defaults,
+                      method: 'POST',
+                      path: '/tickets',
+                      headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${index}` },
+                      body: JSON.stringify({
+                        requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
+                        subject: subjects[index % 256],
+                        body: bodies[index % 256],
+                        departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
+                      }),
+                    };
+                  },
+                },
+              ],
+            });
+            const statuses = new Map<number, number>();
+            instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+              latencies.push(ms);
+              statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            });
+            return instance.then((result) => ({ result, statuses }));
+          }),
+        );
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const { result, statuses } of results) {
+          if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
+            const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
+            throw new Error(`PostgreSQL HTTP intake: ${result.errors} socket errors; answers ${answers}`);
+          }
+        }
+        const rate = latencies.length / seconds;
+        if (processes === 1) baseline = rate;
+        metrics.push({
+          name: `PostgreSQL HTTP intake, ${processes} process${processes > 1 ? 'es' : ''}`,
+          value: rate,
+          unit: 'tickets/s',
+          goal: processes === 1 ? 0 : Math.round(baseline),
+          better: 'higher',
+          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}`,
+        });
+        await Promise.all(servers.map((server) => server.close()));
+      } catch (error) {
+        for (const server of servers) server.kill();
+        throw error;
+      }
+    }
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
+  return metrics;
+}
