@@ -2,7 +2,8 @@
  * `npm start`: builds the widget's and console's script-tag files when they
  * are missing or older than their sources, then starts the reference app on
  * http://localhost:3000 (`PORT` to change it). `--reset` starts from an empty
- * desk; `DATABASE_URL` runs it on PostgreSQL.
+ * desk; `--data DIR` keeps the SQLite file elsewhere; `DATABASE_URL` runs it
+ * on PostgreSQL.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -27,7 +28,7 @@ function stale(pkg: string, file: string): boolean {
   return !existsSync(built) || statSync(built).mtimeMs < newest(join(root, 'packages', pkg, 'src'));
 }
 
-const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false }, data: { type: 'string' } } });
 if (stale('widget', 'ticketkit-widget.js') || stale('console', 'ticketkit-console.js')) {
   console.log('Building the widget and the console…');
   execFileSync('npm', ['run', 'build', '-w', '@ticketkit/widget', '-w', '@ticketkit/console'], {
@@ -38,6 +39,7 @@ if (stale('widget', 'ticketkit-widget.js') || stale('console', 'ticketkit-consol
 const app = await startApp({
   port: Number(process.env.PORT ?? 3000),
   reset: values.reset,
+  ...(values.data ? { dataDir: values.data } : {}),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
 });
 console.log(`ticketkit support desk is running:

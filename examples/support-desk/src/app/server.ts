@@ -45,13 +45,15 @@ export interface AppOptions {
   dataDir?: string;
   /** Start from an empty desk. */
   reset?: boolean;
-  /** Run on PostgreSQL instead (schema `support_desk_web`). */
+  /** Run on PostgreSQL instead. */
   databaseUrl?: string;
+  /** The PostgreSQL schema. @default 'support_desk_web' */
+  schema?: string;
 }
 
 async function openStorage(options: Required<Pick<AppOptions, 'dataDir' | 'reset'>> & AppOptions) {
   if (options.databaseUrl) {
-    const schema = 'support_desk_web';
+    const schema = options.schema ?? 'support_desk_web';
     const storage = postgresStorage({ connectionString: options.databaseUrl, schema, max: 4 });
     const pool = await storage.pool();
     if (options.reset) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
