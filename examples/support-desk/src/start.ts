@@ -36,11 +36,16 @@ if (stale('widget', 'ticketkit-widget.js') || stale('console', 'ticketkit-consol
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
+const port = Number(process.env.PORT ?? 3000);
 const app = await startApp({
-  port: Number(process.env.PORT ?? 3000),
+  port,
   reset: values.reset,
   ...(values.data ? { dataDir: values.data } : {}),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`Port ${port} is taken by another program: PORT=3001 npm start picks another.`);
+  process.exit(1);
 });
 console.log(`ticketkit support desk is running:
   Customer site  ${app.url}/
