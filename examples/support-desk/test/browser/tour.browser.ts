@@ -54,6 +54,18 @@ async function axe(page: Page, view: string) {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(IMAGES, `tour-${name}.png`) });
+/** Scrolls the console's ticket view back to its heading, for a screenshot that shows whose ticket it is. */
+async function toHeading(page: Page, subject: string) {
+  const heading = page.getByRole('heading', { name: new RegExp(`· ${subject}$`) });
+  // The view re-renders when the live stream reports our own change: try again on the new heading.
+  for (let tries = 0; tries < 5; tries++) {
+    try {
+      return await heading.scrollIntoViewIfNeeded({ timeout: 2_000 });
+    } catch {
+      await page.waitForTimeout(100);
+    }
+  }
+}
 const status = async (number: string) => (await app.desk.tickets.get(number, { actor: { type: 'system' } })).status;
 const facts = (page: Page) => page.locator('ticketkit-console dl.facts');
 
@@ -189,6 +201,7 @@ describe('the seed scenario, played through the UI', () => {
       .fill('Hi Karen, which phone and app version do you use?');
     await page.getByRole('button', { name: 'Send and await the customer' }).click();
     await expect.poll(() => status(karen)).toBe('awaiting_customer');
+    await toHeading(page, 'Mobile banking app crashes');
     await shot(page, '6-internal-note');
     await axe(page, 'console ticket with an internal note');
   });
@@ -224,6 +237,7 @@ describe('the seed scenario, played through the UI', () => {
     const close = page.getByRole('button', { name: 'Close', exact: true });
     await expect.poll(() => close.isDisabled()).toBe(true);
     await page.getByText(/Closes when the customer confirms the resolution/).waitFor();
+    await toHeading(page, 'Mobile banking app crashes');
     await shot(page, '8-close-refused');
   });
 
