@@ -280,6 +280,11 @@ describe('the seed scenario, played through the UI', () => {
     const subjects = await page.locator('.message h2').allTextContents();
     expect(subjects.some((subject) => subject.includes(`[#${ken}]`))).toBe(true);
     expect(subjects.some((subject) => subject.includes(`[#${karen}]`))).toBe(true);
+    // What each of them was told, as their mail client shows it.
+    const to = (address: string) => page.locator('.message', { hasText: address }).allTextContents();
+    expect((await to('ken@example.com')).join('\n')).toContain('I am happy to help!');
+    expect((await to('karen@example.com')).join('\n')).toContain('which phone and app version do you use?');
+    expect((await to('karen@example.com')).join('\n')).not.toContain('4.2.1 crash on Android 15');
     const toKen = page.locator('.message', { hasText: 'ken@example.com' }).first();
     await shot(page, '11-mailbox');
     await axe(page, 'mailbox');
