@@ -25,17 +25,32 @@ export const people = {
  */
 export const demoMailer: Notifier = { id: 'demo-mailer', send: async () => {} };
 
+/** Options of {@link createDemoDesk}. */
+export interface DemoDeskOptions {
+  /** Where the desk lives; memory when left out. */
+  storage?: StorageAdapter;
+  /** The desk's clock. */
+  clock?: Clock;
+  /** How notifications go out; the demo mailer (which sends nothing) when left out. */
+  notifiers?: Notifier[];
+  /** The customer's link to a ticket, in notifications. */
+  customerLink?: (ticket: { number: string }) => string;
+}
+
 /**
- * Creates the demo desk: two departments, two agents, three SLA plans (high
- * priority gets SEV B, urgent SEV A), a canned response, and the demo mailer.
+ * Creates the demo desk: two departments, two agents and an admin, three SLA
+ * plans on a business-hours calendar (high priority gets SEV B, urgent SEV A),
+ * canned responses, and the demo mailer (or the notifiers given).
  */
-export async function createDemoDesk(options: { storage?: StorageAdapter; clock?: Clock } = {}): Promise<HelpDesk> {
+export async function createDemoDesk(options: DemoDeskOptions = {}): Promise<HelpDesk> {
   const desk = await createHelpDesk({
     storage: options.storage ?? memoryStorage(),
     clock: options.clock,
-    notifiers: [demoMailer],
+    notifiers: options.notifiers ?? [demoMailer],
     sla: defaultSlaPolicy({ defaultPlan: { byPriority: { urgent: 'sev-a', high: 'sev-b' } } }),
-    links: { customer: (ticket) => `https://bank.test/support/requests/${ticket.number}` },
+    links: {
+      customer: options.customerLink ?? ((ticket) => `https://bank.test/support/requests/${ticket.number}`),
+    },
     intake: { defaultDepartmentId: 'help-desk' },
     lifecycle: { customStatuses: [{ id: 'escalated-l2', name: 'Escalated to L2', status: 'in_progress' }] },
   });
@@ -48,6 +63,13 @@ export async function createDemoDesk(options: { storage?: StorageAdapter; clock?
     departmentIds: ['help-desk'],
   });
   await desk.agents.upsert({ id: 'winston', name: 'Winston', email: 'winston@bank.test', departmentIds: ['level-2'] });
+  await desk.agents.upsert({
+    id: 'admin',
+    name: 'Alex (admin)',
+    email: 'admin@bank.test',
+    role: 'admin',
+    departmentIds: ['help-desk', 'level-2'],
+  });
   await desk.calendars.upsert({
     id: 'new-york',
     timeZone: 'America/New_York',
@@ -74,6 +96,22 @@ export async function createDemoDesk(options: { storage?: StorageAdapter; clock?
     title: 'Password reset link',
     body: 'Hi {{requester.name | "there"}}, I have sent a password reset link to your email address. It is valid for one hour. — {{agent.name}}, {{department.name}}',
     departmentId: 'help-desk',
+  });
+  await desk.cannedResponses.upsert({
+    id: 'password-reset-warm',
+    title: 'Password reset (warm)',
+    body: 'Hi {{requester.name | "there"}}, thank you for reaching out about ticket #{{ticket.number}} — I am happy to help! I have just sent a password reset link to your email address; it is valid for one hour. If it does not arrive within a few minutes, please check your spam folder or reply here. Warm regards, {{agent.name}}, {{department.name}}',
+    departmentId: 'help-desk',
+  });
+  await desk.cannedResponses.upsert({
+    id: 'transfer-note',
+    title: 'Courteous transfer note',
+    body: 'Hi, could you please take ticket #{{ticket.number}} from {{requester.name | "our customer"}}? The details are in the thread. Thank you so much! — {{agent.name}}',
+  });
+  await desk.cannedResponses.upsert({
+    id: 'request-information',
+    title: 'Request for information',
+    body: 'Hi {{requester.name | "there"}}, to look into ticket #{{ticket.number}} we need a little more detail: which phone and app version do you use, and what were you doing when it happened? Thank you! — {{agent.name}}',
   });
   return desk;
 }

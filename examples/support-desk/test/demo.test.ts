@@ -49,7 +49,7 @@ test('the file is kept between runs, and --reset starts over', async () => {
   expect(reset).toMatch(/all 2$/m);
 });
 
-test('`npm start -- --reset` runs the demo from a fresh process', { timeout: 60_000 }, async () => {
+test('`npm run demo:terminal -- --reset` runs the demo from a fresh process', { timeout: 60_000 }, async () => {
   const file = join(dir, 'cli.db');
   const run = (...args: string[]) =>
     promisify(execFile)(
