@@ -251,6 +251,7 @@ test('keyboard only: launcher to confirmation, focus trapped in the dialog, Esc 
   await page.keyboard.press('ArrowDown'); // topic
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab'); // department left unchosen
+  await page.keyboard.press('Tab'); // priority left unchosen
   await page.keyboard.type('Keyboard only');
   await page.keyboard.press('Tab');
   await page.keyboard.type('No mouse here.');
