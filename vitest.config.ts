@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@ticketkit\/server$/, replacement: here('./packages/server/src/index.ts') },
       { find: /^@ticketkit\/email$/, replacement: here('./packages/email/src/index.ts') },
       { find: /^@ticketkit\/console$/, replacement: here('./packages/console/src/index.ts') },
+      { find: /^@ticketkit\/widget$/, replacement: here('./packages/widget/src/index.ts') },
     ],
   },
   test: {

@@ -6,6 +6,7 @@ import {
   isTicketkitError,
   type ManualClock,
   memoryStorage,
+  type NotificationLinks,
   type Notifier,
   type StorageAdapter,
 } from '@ticketkit/core';
@@ -33,8 +34,8 @@ export interface DemoDeskOptions {
   clock?: Clock;
   /** How notifications go out; the demo mailer (which sends nothing) when left out. */
   notifiers?: Notifier[];
-  /** The customer's link to a ticket, in notifications. */
-  customerLink?: (ticket: { number: string }) => string;
+  /** The links notifications carry (the customer's, with its access token); a bank.test page when left out. */
+  links?: NotificationLinks;
 }
 
 /**
@@ -48,9 +49,7 @@ export async function createDemoDesk(options: DemoDeskOptions = {}): Promise<Hel
     clock: options.clock,
     notifiers: options.notifiers ?? [demoMailer],
     sla: defaultSlaPolicy({ defaultPlan: { byPriority: { urgent: 'sev-a', high: 'sev-b' } } }),
-    links: {
-      customer: options.customerLink ?? ((ticket) => `https://bank.test/support/requests/${ticket.number}`),
-    },
+    links: options.links ?? { customer: (ticket) => `https://bank.test/support/requests/${ticket.number}` },
     intake: { defaultDepartmentId: 'help-desk' },
     lifecycle: { customStatuses: [{ id: 'escalated-l2', name: 'Escalated to L2', status: 'in_progress' }] },
   });

@@ -104,6 +104,32 @@ test('the desk’s email lands in the Mailbox; a reply typed there comes back by
   expect(thread.at(-1)).toMatchObject({ body: 'Thanks, the <b>link</b> worked!', author: { type: 'customer' } });
 });
 
+test('the auto-response links to the widget with the ticket’s token, the one intake issued; the form may offer priority', async () => {
+  const schema = (await (await get('/support/intake-schema')).json()) as { priorities: unknown };
+  expect(schema.priorities).toEqual(['low', 'normal', 'high', 'urgent']);
+  const opened = await get('/support/tickets', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      subject: 'Card blocked',
+      body: 'My card was blocked abroad.',
+      priority: 'high',
+      requester: { email: 'nora@example.com', name: 'Nora' },
+    }),
+  });
+  expect(opened.status).toBe(201);
+  const { ticket, accessToken } = (await opened.json()) as { ticket: { number: string }; accessToken: string };
+  let mail = app.mail.messages().find((message) => message.to.includes('nora@example.com'));
+  for (let tries = 0; !mail && tries < 50; tries++) {
+    await setTimeout(100);
+    mail = app.mail.messages().find((message) => message.to.includes('nora@example.com'));
+  }
+  expect(mail?.text).toContain(`${app.url}/#tk=${ticket.number}.${accessToken}`);
+  // The token in the link opens the ticket through the API, as the widget will.
+  const view = await get(`/support/tickets/${ticket.number}`, { headers: { authorization: `Bearer ${accessToken}` } });
+  expect(view.status).toBe(200);
+});
+
 test('`npm start` from a fresh process prints the three URLs and serves them', { timeout: 60_000 }, async () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const child = spawn(

@@ -100,6 +100,13 @@ export interface IntakeSchemaOptions {
    * @default false
    */
   departments?: boolean | string[];
+  /**
+   * Whether a public form may offer the ticket's priority: `true` lists the
+   * priorities in `GET /intake-schema` so the widget shows a picker. Off by
+   * default: most desks set priority themselves (triage, automation rules).
+   * @default false
+   */
+  priority?: boolean;
 }
 
 /** Options of {@link createSupportApi}. */
@@ -182,7 +189,7 @@ export interface ResolvedOptions {
   bodyTimeoutMs: number;
   maxJsonDepth: number;
   honeypotField: string | null;
-  intake: { topics: { id: string; label: string }[]; departments: boolean | string[] };
+  intake: { topics: { id: string; label: string }[]; departments: boolean | string[]; priority: boolean };
   sessionCookie: string;
   onError: (error: unknown, request: Request) => void;
 }
@@ -248,6 +255,7 @@ const optionsSchema = z.strictObject({
     .strictObject({
       topics: z.array(z.strictObject({ id: z.string().min(1).max(100), label: z.string().min(1).max(200) })).optional(),
       departments: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
+      priority: z.boolean().optional(),
     })
     .optional(),
   // A cookie name is an RFC 6265 token: no separators, spaces or controls.
@@ -298,7 +306,11 @@ export function resolveOptions(options: SupportApiOptions = {}): ResolvedOptions
     bodyTimeoutMs: parseDuration(parsed.bodyTimeout ?? '10s') ?? 10_000,
     maxJsonDepth: parsed.maxJsonDepth ?? 32,
     honeypotField: parsed.honeypotField === false ? null : (parsed.honeypotField ?? 'website'),
-    intake: { topics: parsed.intake?.topics ?? [], departments: parsed.intake?.departments ?? false },
+    intake: {
+      topics: parsed.intake?.topics ?? [],
+      departments: parsed.intake?.departments ?? false,
+      priority: parsed.intake?.priority ?? false,
+    },
     sessionCookie: parsed.sessionCookie ?? 'session',
     onError:
       (parsed.onError as ((error: unknown, request: Request) => void) | undefined) ??

@@ -40,3 +40,18 @@ test('the OpenAPI document describes the public departments of the intake schema
   const text = JSON.stringify(createSupportApi(desk).openApiDocument());
   expect(text).toContain('Departments a public form offers');
 });
+
+test('intake.priority lists the priorities in /intake-schema only when enabled, and the document describes them', async () => {
+  const desk = await createHelpDesk({ storage: memoryStorage() });
+  const priorities = async (intake: SupportApiOptions['intake']) => {
+    const api = createSupportApi(desk, intake ? { intake } : {});
+    const response = await api.fetch(new Request('http://desk.test/intake-schema'));
+    return ((await response.json()) as { priorities: unknown }).priorities;
+  };
+  expect(await priorities({ priority: true })).toEqual(['low', 'normal', 'high', 'urgent']);
+  expect(await priorities({ priority: false })).toBeNull();
+  expect(await priorities(undefined)).toBeNull();
+  expect(() => createSupportApi(desk, { intake: { priority: 'yes' as never } })).toThrow(/intake\.priority/);
+  expect(JSON.stringify(createSupportApi(desk).openApiDocument())).toContain('Priorities a public form offers');
+  await desk.close();
+});

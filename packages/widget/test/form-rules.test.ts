@@ -85,3 +85,18 @@ test('the body puts each value at its path, trimmed, with numbers as numbers and
     fields: { plan: 'Pro', seats: 12, urgentCall: true },
   });
 });
+
+test('a priority select only where the desk allows it, with the locale’s labels; its value goes in the body', () => {
+  expect(fieldDefs(schema, en, {}).some((d) => d.name === 'priority')).toBe(false);
+  expect(fieldDefs({ ...schema, priorities: null }, en, {}).some((d) => d.name === 'priority')).toBe(false);
+  const defs = fieldDefs({ ...schema, priorities: ['low', 'normal', 'high', 'urgent'] }, en, {});
+  const priority = defs.find((d) => d.name === 'priority');
+  expect(priority).toMatchObject({ label: 'Priority', kind: 'select', required: false });
+  expect(priority?.options).toEqual([
+    ['low', 'Low'],
+    ['normal', 'Normal'],
+    ['high', 'High'],
+    ['urgent', 'Urgent'],
+  ]);
+  expect(intakeBody(defs, { email: 'a@b.co', priority: 'high' }, {})).toMatchObject({ priority: 'high' });
+});

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgresStorage } from '@ticketkit/adapter-postgres';
 import { sqliteStorage } from '@ticketkit/adapter-sqlite';
-import type { HelpDesk, StorageAdapter } from '@ticketkit/core';
+import { type HelpDesk, hmacAccessToken, type StorageAdapter } from '@ticketkit/core';
 import { createEmailIntake, createSmtpReceiver, emailNotifier, type IngestResult } from '@ticketkit/email';
 import { createSupportApi, toNodeHandler } from '@ticketkit/server';
+import { followUrl } from '@ticketkit/widget';
 import { createDemoDesk } from '../seed-scenario.js';
 import { seedOlderTickets, shiftableClock } from './demo-data.js';
 import { type MailCapture, sendReply, startMailCapture } from './mailbox.js';
@@ -34,6 +35,11 @@ export const DEFAULT_DATA_DIR = root('examples/support-desk/.data');
 /** The demo's threading secret: a real host keeps its own in its secrets store. */
 const THREADING = { domain: 'bank.test', secret: 'ticketkit-demo-threading-secret-not-for-production' };
 const SUPPORT = 'support@bank.test';
+/**
+ * The demo's customer-token secret: the API signs intake tokens with it, and
+ * the desk derives the same token for the follow link of its emails.
+ */
+const TOKEN_SECRET = 'ticketkit-demo-token-secret-not-for-production';
 
 /** Options of {@link startApp}. */
 export interface AppOptions {
@@ -117,7 +123,12 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         threading: THREADING,
       }),
     ],
-    customerLink: (ticket) => `${origin}/#ticket-${ticket.number}`,
+    links: {
+      // The auto-response's link opens the widget on the ticket, signed in by its token (the same one intake issued).
+      accessToken: hmacAccessToken(TOKEN_SECRET),
+      customer: (ticket, { accessToken }) =>
+        accessToken ? followUrl(`${origin}/`, ticket.number, accessToken) : `${origin}/`,
+    },
   });
   if (fresh) {
     await seedOlderTickets(desk, clock, (number) => mail.ignoredTickets.add(number));
@@ -137,6 +148,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       // The host's session: here the demo cookie. A real app looks up its own session instead.
       authenticate: (request) => personaOf(request.headers.get('cookie'))?.actor ?? null,
       events: { heartbeatMs: 15_000 },
+      customerTokens: { secret: TOKEN_SECRET },
+      // The bank lets customers say how urgent their request is.
+      intake: { priority: true },
     }),
   );
 

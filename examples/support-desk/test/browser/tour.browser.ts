@@ -70,8 +70,9 @@ const status = async (number: string) => (await app.desk.tickets.get(number, { a
 const facts = (page: Page) => page.locator('ticketkit-console dl.facts');
 
 /** The customer opens a request in the widget and reads its number. */
-async function submit(page: Page, subject: string, body: string): Promise<string> {
+async function submit(page: Page, subject: string, body: string, priority?: string): Promise<string> {
   await page.getByRole('button', { name: 'Contact support' }).click();
+  if (priority) await page.getByLabel('Priority').selectOption(priority);
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('How can we help?').fill(body);
   await page.getByRole('button', { name: 'Send request' }).click();
@@ -164,9 +165,19 @@ describe('the seed scenario, played through the UI', () => {
     await axe(page, 'console ticket');
   });
 
-  test('Karen reports a mobile-banking crash; Isabella transfers it to Winston at Level 2 with a note', async () => {
+  test('Karen reports a mobile-banking crash as high priority; Isabella transfers it to Winston at Level 2 with a note', async () => {
     const karenPage = await signIn('karen', '/');
-    karen = await submit(karenPage, 'Mobile banking app crashes', 'The app closes as soon as I open Transfers.');
+    karen = await submit(
+      karenPage,
+      'Mobile banking app crashes',
+      'The app closes as soon as I open Transfers.',
+      'High',
+    );
+    // The bank's form offers the priority (`intake.priority`); high gets SEV B.
+    expect(await app.desk.tickets.get(karen, { actor: { type: 'system' } })).toMatchObject({
+      priority: 'high',
+      slaPlanId: 'sev-b',
+    });
     const page = pages.isabella as Page;
     await page.getByRole('button', { name: /Mobile banking app crashes/ }).waitFor();
     await openTicket(page, karen, 'Mobile banking app crashes');
@@ -298,6 +309,23 @@ describe('the seed scenario, played through the UI', () => {
     const thread = await app.desk.tickets.thread(ken, { actor: { type: 'system' } });
     expect(thread.at(-1)?.body).toBe('The new link worked, thank you!');
     await axe(page, 'mailbox after a reply');
+  });
+
+  test('the auto-response’s follow link opens Karen’s request in a browser that was never signed in', async () => {
+    const autoResponse = app.mail
+      .messages()
+      .find((message) => message.to.includes('karen@example.com') && message.subject.includes(`[#${karen}]`));
+    const link = /http:\/\/\S+#tk=\S+/.exec(autoResponse?.text ?? '')?.[0] ?? '';
+    expect(link.startsWith(`${app.url}/#tk=${karen}.`)).toBe(true);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Mobile banking app crashes' }).waitFor();
+    await page.getByText('The app closes as soon as I open Transfers.').waitFor();
+    // The token is taken off the address bar once read; nothing of Karen's session was ever here.
+    expect(page.url()).toBe(`${app.url}/`);
+    expect(await context.cookies()).toEqual([]);
   });
 
   test('an overdue ticket shows in Overdue with its badge', async () => {

@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@ticketkit\/adapter-postgres$/, replacement: root('packages/adapters-postgres/src/index.ts') },
       { find: /^@ticketkit\/server$/, replacement: root('packages/server/src/index.ts') },
       { find: /^@ticketkit\/email$/, replacement: root('packages/email/src/index.ts') },
+      { find: /^@ticketkit\/widget$/, replacement: root('packages/widget/src/index.ts') },
     ],
   },
   test: {

@@ -1,4 +1,4 @@
-import type { HelpDesk } from '@ticketkit/core';
+import { type HelpDesk, PRIORITIES, prioritySchema } from '@ticketkit/core';
 import * as z from 'zod';
 import { toSchema } from '../openapi/document.js';
 import { openTicketBody } from './request-bodies.js';
@@ -18,6 +18,13 @@ export const intakeSchemaResponse = z.object({
     .nullable()
     .describe(
       'Departments a public form offers (the `intake.departments` option), in order; `null` when it offers none.',
+    ),
+  /** Priorities a public form offers (the `intake.priority` option), lowest first; `null` when it offers none. */
+  priorities: z
+    .array(prioritySchema)
+    .nullable()
+    .describe(
+      'Priorities a public form offers (the `intake.priority` option), lowest first; `null` when it offers none.',
     ),
   /** The honeypot field the form must include, hidden and empty; `null` without one. */
   honeypotField: z.string().nullable(),
@@ -83,6 +90,7 @@ export function metaRoutes(openApi: () => Record<string, unknown>): RouteSpec[] 
             customFields: customFieldsJsonSchema(desk.customFields),
             topics: options.intake.topics,
             departments,
+            priorities: options.intake.priority ? [...PRIORITIES] : null,
             honeypotField: options.honeypotField,
             maxBodyBytes: options.maxBodyBytes,
           },

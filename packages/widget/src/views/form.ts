@@ -18,6 +18,8 @@ export interface IntakeSchema {
   customFields: JsonSchema | null;
   topics: { id: string; label: string }[];
   departments: { id: string; name: string }[] | null;
+  /** Priorities the desk lets a public form offer; absent or `null` when it offers none. */
+  priorities?: string[] | null;
   honeypotField: string | null;
 }
 
@@ -43,7 +45,7 @@ const human = (key: string) =>
     .replace(/_/g, ' ')
     .replace(/^./, (c) => c.toUpperCase());
 
-/** The form's fields from the intake schema: requester, subject, message, topic, department, then custom fields. */
+/** The form's fields from the intake schema: requester, topic, department, priority, subject, message, then custom fields. */
 export function fieldDefs(
   schema: IntakeSchema,
   s: Strings,
@@ -76,6 +78,10 @@ export function fieldDefs(
       required: false,
       options,
     });
+  }
+  if (schema.priorities?.length) {
+    const options = schema.priorities.map((p) => [p, (s as Record<string, string>)[p] ?? p] as [string, string]);
+    defs.push({ name: 'priority', path: 'priority', label: s.priority, kind: 'select', required: false, options });
   }
   defs.push(
     { name: 'subject', path: 'subject', label: s.subject, kind: 'text', required: true, max: props.subject?.maxLength },

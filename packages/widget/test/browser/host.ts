@@ -184,6 +184,7 @@ export async function startHost() {
         { id: 'bug', label: 'Something is broken' },
       ],
       departments: ['help', 'billing'],
+      priority: true,
     },
     rateLimits: { intakePerIp: { limit: 1000, window: '1m' }, intakePerEmail: { limit: 1000, window: '1m' } },
     // The host app's session: a `session=<email>` cookie stands in for a real one.

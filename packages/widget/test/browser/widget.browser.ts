@@ -108,6 +108,30 @@ test('submit: the ticket is in the desk with every field, and the follow link op
   await other.context.close();
 });
 
+test('priority where the desk allows it: the select is offered and the desk has the chosen priority; none where not', async () => {
+  const { page, context } = await visit();
+  await launcher(page).click();
+  await page.getByLabel('Priority').selectOption('High');
+  await fill(page, 'Card declined at checkout');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const number = await submitted(page);
+  expect((await host.desk.tickets.get(number, { actor: { type: 'system' } })).priority).toBe('high');
+  await context.close();
+
+  // A desk without `intake.priority` answers `priorities: null`: no select.
+  const plain = await browser.newContext({ locale: 'en-US' });
+  await plain.route('**/support/intake-schema', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), priorities: null } });
+  });
+  const other = await plain.newPage();
+  await other.goto(host.origin);
+  await launcher(other).click();
+  await other.getByLabel('Subject').waitFor();
+  expect(await other.getByLabel('Priority').count()).toBe(0);
+  await plain.close();
+});
+
 test('offline, submit, reload, online: exactly one ticket, even when answers were lost', async () => {
   const subject = 'Offline request';
   const { page, context } = await visit();
@@ -227,6 +251,7 @@ test('keyboard only: launcher to confirmation, focus trapped in the dialog, Esc 
   await page.keyboard.press('ArrowDown'); // topic
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab'); // department left unchosen
+  await page.keyboard.press('Tab'); // priority left unchosen
   await page.keyboard.type('Keyboard only');
   await page.keyboard.press('Tab');
   await page.keyboard.type('No mouse here.');
