@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../../../../test/support/chromium.js';
 import { startHost } from './host.js';
 
 /**
@@ -68,19 +69,7 @@ beforeAll(async () => {
   await desk.tickets.resolve(done.id, { resolutionNote: 'Updated' }, { actor: { type: 'agent', id: 'isabella' } });
   expect(old.number).toBeTruthy();
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   await context.addCookies([{ name: 'agent', value: 'isabella', url: host.origin }]);
   page = await context.newPage();
