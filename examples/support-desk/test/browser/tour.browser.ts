@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations } from '../../../../test/support/axe.js';
 import { launchChromium } from '../../../../test/support/chromium.js';
 import { type App, startApp } from '../../src/app/index.js';
 
@@ -42,16 +43,7 @@ async function signIn(persona: string, path: string): Promise<Page> {
 }
 
 async function axe(page: Page, view: string) {
-  await page.addScriptTag({ url: '/__axe.js' });
-  const result = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: unknown[] }> } })
-      .axe.run;
-    return run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  const summary = (result.violations as { id: string; nodes: { target: unknown }[] }[]).map(
-    (violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(' ')}`,
-  );
-  expect(summary, `axe violations in the ${view}`).toEqual([]);
+  expect(await axeViolations(page, { url: '/__axe.js' }), `axe violations in the ${view}`).toEqual([]);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(IMAGES, `tour-${name}.png`) });

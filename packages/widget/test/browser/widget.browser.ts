@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { axeViolations } from '../../../../test/support/axe.js';
 import { followUrl } from '../../src/index.js';
 import { launchChromium, settled } from './chromium.js';
 import { type Host, startHost } from './host.js';
@@ -60,16 +61,7 @@ async function countSubject(subject: string) {
 
 async function axe(page: Page) {
   await settled(page);
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const run = (
-      window as unknown as {
-        axe: { run: (...args: unknown[]) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe.run;
-    return run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  return axeViolations(page, { content: AXE });
 }
 
 test('submit: the ticket is in the desk with every field, and the follow link opens it on another device', async () => {
