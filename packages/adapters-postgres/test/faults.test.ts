@@ -5,6 +5,7 @@ import { afterAll, expect, test } from 'vitest';
 import { createPostgresContext } from '../src/connection/postgres-context.js';
 import { postgresStorage } from '../src/index.js';
 import { DATABASE_URL, dropSchema, postgresBackdoor, schemaName, testPool } from './support/temp-schema.js';
+import { until } from './support/until.js';
 
 /**
  * What a server sees when PostgreSQL fails under it: a connection killed
@@ -24,16 +25,6 @@ afterAll(async () => {
   for (const schema of schemas) await dropSchema(raw, schema);
   await raw.end();
 });
-
-async function until<T>(what: string, find: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const assignment = (ticket: Ticket) => {
   const next = { ...ticket, status: 'in_progress' as const, assigneeId: 'agent-1', version: 2 };

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { postgresStorage } from '../src/index.js';
 import { startThrowawayCluster, type ThrowawayCluster } from './support/throwaway-cluster.js';
+import { until } from './support/until.js';
 
 /**
  * PostgreSQL restarted under a running desk (a cluster of the test's own,
@@ -17,16 +18,6 @@ beforeAll(async () => {
   cluster = await startThrowawayCluster();
 }, 60_000);
 afterAll(() => cluster?.destroy());
-
-async function until<T>(what: string, find: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 test('PostgreSQL restarted under a running desk: clear errors, nothing half written, recovery without a restart', {
   timeout: 60_000,
@@ -70,12 +61,16 @@ test('PostgreSQL restarted under a running desk: clear errors, nothing half writ
   const assigning = desk.tickets.assign(ticket.id, { agentId: 'ann' }, ann);
   const watcher = new pg.Client({ connectionString: cluster.url });
   await watcher.connect();
-  await until('the assignment to wait inside its transaction', async () => {
-    const { rows } = await watcher.query(
-      `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ticket_counts%'`,
-    );
-    return rows.length ? true : undefined;
-  });
+  await until(
+    'the assignment to wait inside its transaction',
+    async () => {
+      const { rows } = await watcher.query(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ticket_counts%'`,
+      );
+      return rows.length ? true : undefined;
+    },
+    10_000,
+  );
   await watcher.end();
 
   const started = Date.now();
@@ -114,10 +109,14 @@ test('PostgreSQL restarted under a running desk: clear errors, nothing half writ
   expect(cells).toEqual([{ status: assigned.status, assignee_id: 'ann', n: 1 }]);
   // The reply refused during the outage was not written; sent now, its notification goes out once.
   await desk.tickets.reply(ticket.id, { body: 'Unblocked now' }, ann);
-  await until('the reply notice', async () => {
-    await desk.scheduler.runOnce();
-    return sent.length > sentBefore ? true : undefined;
-  });
+  await until(
+    'the reply notice',
+    async () => {
+      await desk.scheduler.runOnce();
+      return sent.length > sentBefore ? true : undefined;
+    },
+    10_000,
+  );
   await desk.scheduler.runOnce();
   const after = sent.slice(sentBefore);
   expect(after.map((notification) => notification.type)).toEqual(['ticket.reply_notice']);
