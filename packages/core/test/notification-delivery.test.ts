@@ -110,6 +110,25 @@ test('the agent who acted is not alerted, and a reply notice quotes the reply', 
   expect(notice.text).toContain('I have sent you a reset link.');
 });
 
+test('a resolved notice without a final reply leaves no gap where the reply would be', async () => {
+  const email = inbox();
+  const { desk, open } = await createTestDesk({ notifiers: [email] });
+  const ticket = await open();
+  await desk.tickets.assign(ticket.id, { agentId: 'ann' }, { actor: actors.ann });
+  await desk.tickets.resolve(ticket.id, { resolutionNote: 'Reset done' }, { actor: actors.ann });
+  await until(
+    async () => email.sent.filter((n) => n.type === 'ticket.resolved_notice'),
+    (items) => items.length === 1,
+    'the resolved notice',
+  );
+  const notice = email.sent.find((n) => n.type === 'ticket.resolved_notice') as Notification;
+  expect(notice.text).toContain(
+    `We have resolved your request #${ticket.number}: Password reset.\n\nIf this solves it`,
+  );
+  expect(notice.text).not.toMatch(/\n\n\n/);
+  expect(notice.text, 'the resolution note is internal').not.toContain('Reset done');
+});
+
 test('a failing notifier backs off, records every attempt, dead-letters, and can be retried', async () => {
   let failing = true;
   const attempts: number[] = [];

@@ -105,7 +105,7 @@ export async function buildDeliveries(
       };
       return {
         subject: oneLine(renderTemplate(template.subject, values)),
-        text: renderTemplate(template.text, values),
+        text: renderTemplate(template.text, values, { dropEmptyLines: true }),
       };
     };
     const perRecipient = notifiers.filter((notifier) => notifier.perRecipient !== false);

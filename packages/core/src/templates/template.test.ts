@@ -361,6 +361,27 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('renderTemplate with dropEmptyLines', () => {
+  test.each<[string, TemplateValues, string]>([
+    ['Dear Ada,\n\n{{message}}\n\nBye', {}, 'Dear Ada,\n\nBye'],
+    ['Dear Ada,\n\n{{message}}\n\nBye', { message: 'Fixed.' }, 'Dear Ada,\n\nFixed.\n\nBye'],
+    ['A\n{{message}}\nB', {}, 'A\nB'],
+    ['{{message}}\n\nBye', {}, 'Bye'],
+    ['Hi\n\n{{link}}', {}, 'Hi'],
+    // Not alone on its line: the line stays.
+    ['Note: {{message}}\nBye', {}, 'Note: \nBye'],
+    ['{{message}} done\nBye', {}, ' done\nBye'],
+    // A fallback is a value.
+    ['A\n\n{{link | "no link"}}\n\nB', {}, 'A\n\nno link\n\nB'],
+  ])('%j with %j', (template, given, expected) => {
+    expect(renderTemplate(template, given, { dropEmptyLines: true })).toBe(expected);
+  });
+
+  test('is off by default: an empty variable keeps its line', () => {
+    expect(renderTemplate('A\n\n{{message}}\n\nB', {})).toBe('A\n\n\n\nB');
+  });
+});
+
 describe('renderTemplate in html format', () => {
   test('escapes values and fallbacks but not the template text', () => {
     expect(

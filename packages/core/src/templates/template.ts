@@ -59,6 +59,11 @@ export interface CheckVariablesOptions {
 export interface RenderTemplateOptions {
   /** `'html'` escapes values and fallbacks (not the template's own text); `'text'` (default) inserts them as is. */
   format?: 'text' | 'html';
+  /**
+   * Leaves out a line that holds nothing but a variable rendering empty, with one blank line around it, so
+   * that an optional part (`{{message}}` on a resolve without a reply) leaves no gap. Default `false`.
+   */
+  dropEmptyLines?: boolean;
 }
 
 // Same length limit as custom field names in `schemas/commands.ts`. A leading letter (not `_`) is this module's rule.
@@ -192,16 +197,31 @@ export function renderTemplate(
   }
   const parsed = typeof template === 'string' ? parseTemplate(template) : template;
   let output = '';
+  // Set when an empty variable stood alone on its line: the next text drops that line's end.
+  let dropLineEnd = false;
   for (const part of parsed.parts) {
     if (part.kind === 'text') {
-      output += part.text;
+      let text = part.text;
+      if (dropLineEnd && text.startsWith('\n')) {
+        text = text.slice(1);
+        // A blank line before and after the dropped one: keep one of them.
+        if ((output === '' || output.endsWith('\n\n')) && text.startsWith('\n')) text = text.slice(1);
+      }
+      dropLineEnd = false;
+      output += text;
       continue;
     }
     const value = display(lookup(values, part.name));
     const chosen = value !== '' ? value : part.fallback === null ? '' : clean(part.fallback);
+    if (chosen === '' && options.dropEmptyLines && (output === '' || output.endsWith('\n'))) {
+      dropLineEnd = true;
+      continue;
+    }
+    dropLineEnd = false;
     output += format === 'html' ? escapeHtml(chosen) : chosen;
   }
-  return output;
+  // An empty last line: the blank line before it goes too.
+  return dropLineEnd ? output.replace(/\n+$/, '') : output;
 }
 
 interface ReadVariable {
