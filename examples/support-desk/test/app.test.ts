@@ -92,6 +92,20 @@ test('the desk’s email lands in the Mailbox; a reply typed there comes back by
   const mailbox = await (await get('/mailbox')).text();
   expect(mailbox).toContain(`[#${ticket.number}]`);
   expect(mailbox).toContain('ken@example.com');
+  // The HTML part, as Ken's mail client shows it: framed in a sandbox, under a policy of its own.
+  expect(mailbox).toContain(
+    `<iframe class="mail-html" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/mailbox/${mail?.id}/html"`,
+  );
+  const htmlPart = await get(`/mailbox/${mail?.id}/html`);
+  expect(htmlPart.status).toBe(200);
+  expect(htmlPart.headers.get('content-security-policy')).toBe(
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+  );
+  const htmlBody = await htmlPart.text();
+  expect(htmlBody).toContain('<!doctype html>');
+  expect(htmlBody, 'its links open in a new tab, not inside the frame').toContain('<head><base target="_blank">');
+  expect(htmlBody).toContain(`Ticket #${ticket.number}`);
+  expect((await get('/mailbox/999999/html')).status).toBe(404);
 
   const replied = await get('/mailbox/reply', {
     method: 'POST',

@@ -19,6 +19,8 @@ export interface CapturedMail {
   subject: string;
   /** The plain-text part. */
   text: string;
+  /** The HTML part as sent, or `null` for a text-only message; shown only in a sandboxed frame. */
+  html: string | null;
   /** Its Message-ID, for a reply's In-Reply-To. */
   messageId: string;
   /** Its References, for a reply's References. */
@@ -73,6 +75,7 @@ export async function startMailCapture(): Promise<MailCapture> {
             replyTo: addresses(mail.replyTo)[0] ?? addresses(mail.from)[0] ?? '',
             subject: mail.subject ?? '',
             text: (mail.text ?? '').trim(),
+            html: typeof mail.html === 'string' ? mail.html : null,
             messageId: mail.messageId ?? '',
             references,
           });

@@ -121,7 +121,15 @@ export function mailboxPage(persona: Persona | undefined, messages: readonly Cap
       <h2 id="subject-${mail.id}">${mail.subject}</h2>
       <dl><dt>From</dt><dd>${mail.from}</dd><dt>To</dt><dd>${mail.to.join(', ')}</dd><dt>Date</dt><dd><time datetime="${mail.receivedAt.toISOString()}">${mail.receivedAt.toUTCString()}</time></dd></dl>
     </header>
-    <div class="mail-body">${mail.text}</div>
+    ${
+      mail.html === null
+        ? html`<div class="mail-body">${mail.text}</div>`
+        : html`<iframe class="mail-html" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/mailbox/${mail.id}/html" title="The email as sent (HTML part)" loading="lazy"></iframe>
+    <details class="plain-text">
+      <summary>Plain-text part</summary>
+      <div class="mail-body">${mail.text}</div>
+    </details>`
+    }
     <details class="reply">
       <summary>Reply as ${mail.to[0] ?? ''}</summary>
       <form method="post" action="/mailbox/reply">

@@ -19,6 +19,16 @@ import { COOKIE, PERSONAS, personaOf } from './personas.js';
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** The policy of an email's HTML part: inline styles and data: images only, framed by this site alone. */
+const EMAIL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
+
+/** Links in an email open in a new tab, as webmail opens them, rather than inside the Mailbox's frame. */
+const inNewTab = (html: string) =>
+  /<head[^>]*>/i.test(html)
+    ? html.replace(/<head[^>]*>/i, (head) => `${head}<base target="_blank">`)
+    : `<base target="_blank">${html}`;
+
 const root = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
 
 /** The files under /assets: the widget's and console's script-tag builds and the site's own CSS and JS. */
@@ -184,6 +194,14 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         html,
         mailboxPage(persona, mail.messages(), (flash && flashes.get(flash)) ?? undefined),
       );
+    }
+    const htmlPart = /^\/mailbox\/(\d+)\/html$/.exec(url.pathname);
+    if (request.method === 'GET' && htmlPart) {
+      const found = mail.messages().find((message) => message.id === Number(htmlPart[1]));
+      if (!found?.html) return send(response, 404, 'text/plain', 'Not found');
+      // The email's own markup, as its recipient's client shows it: framed by the Mailbox page only, no
+      // scripts, no requests out, in a sandbox (the page frames it with `sandbox` too).
+      return send(response, 200, html, inNewTab(found.html), { 'content-security-policy': EMAIL_CSP });
     }
     if (request.method === 'GET' && url.pathname.startsWith('/assets/')) {
       const asset = ASSETS[url.pathname.slice('/assets/'.length)];
