@@ -79,7 +79,7 @@ test('a new ticket posts the auto-response and the new-ticket alert as signed JS
     id: header(alert, WEBHOOK_HEADERS.idempotencyKey),
     type: 'ticket.new_alert',
     recipient: { email: 'ann@desk.test', name: 'Ann' },
-    subject: `New ticket #${ticket.number}: Card blocked abroad`,
+    subject: `[#${ticket.number}] New ticket: Card blocked abroad`,
     text: expect.stringContaining('My card does not work in Lisbon.'),
   });
 

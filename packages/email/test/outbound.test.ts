@@ -67,7 +67,7 @@ test('every message carries the tag, a stable Message-ID, thread headers, both p
   if (!auto || !alert || !reply) throw new Error(`missing mail: ${mails.map((mail) => mail.subject).join(', ')}`);
 
   expect(auto.subject).toBe(`[#${ticket.number}] Card <b>blocked</b>`);
-  expect(alert.subject).toBe(`[#${ticket.number}] New ticket #${ticket.number}: Card <b>blocked</b>`);
+  expect(alert.subject).toBe(`[#${ticket.number}] New ticket: Card <b>blocked</b>`);
   expect(auto.from?.value).toEqual([{ name: 'Example Support', address: 'support@example.com' }]);
   expect(auto.to && !Array.isArray(auto.to) ? auto.to.value[0]?.address : null).toBe('ken@example.com');
   expect(alert.to && !Array.isArray(alert.to) ? alert.to.value[0]?.address : null).toBe('ana@example.com');

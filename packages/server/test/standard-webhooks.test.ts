@@ -263,7 +263,7 @@ test('a new ticket posts the auto-response and the new-ticket alert as verified 
     type: 'ticket.new_alert',
     data: {
       recipient: null,
-      subject: `New ticket #${ticket.number}: Card blocked abroad`,
+      subject: `[#${ticket.number}] New ticket: Card blocked abroad`,
       text: expect.stringContaining('My card does not work in Lisbon.'),
     },
   });

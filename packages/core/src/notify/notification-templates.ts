@@ -17,6 +17,7 @@ export interface NotificationTemplate {
  */
 export const NOTIFICATION_VARIABLES = ['message', 'actor.name', 'recipient.name', 'sla.target', 'sla.due_at'] as const;
 
+// Every subject carries `[#number]`: mail clients and filters sort on it, and the email intake matches on it.
 const TAG = '[#{{ticket.number}}] {{ticket.subject}}';
 
 /**
@@ -34,7 +35,7 @@ An agent will get back to you soon.
 Follow your request: {{link | "reply to this message to add to it"}}`,
   },
   'ticket.new_alert': {
-    subject: 'New ticket #{{ticket.number}}: {{ticket.subject}}',
+    subject: '[#{{ticket.number}}] New ticket: {{ticket.subject}}',
     text: `{{requester.name | "A customer"}} <{{requester.email}}> opened a ticket in {{department.name}}:
 
 {{message}}
@@ -42,13 +43,13 @@ Follow your request: {{link | "reply to this message to add to it"}}`,
 {{link}}`,
   },
   'ticket.assigned_alert': {
-    subject: 'Assigned to you: #{{ticket.number}} {{ticket.subject}}',
+    subject: '[#{{ticket.number}}] Assigned to you: {{ticket.subject}}',
     text: `{{actor.name | "The help desk"}} assigned ticket #{{ticket.number}} ({{ticket.subject}}, {{ticket.priority}} priority) to {{agent.name | "your team"}}.
 
 {{link}}`,
   },
   'ticket.transfer_alert': {
-    subject: 'Transferred to {{department.name}}: #{{ticket.number}} {{ticket.subject}}',
+    subject: '[#{{ticket.number}}] Transferred to {{department.name}}: {{ticket.subject}}',
     text: `{{actor.name | "The help desk"}} transferred ticket #{{ticket.number}} to {{department.name}}.
 
 {{message}}
@@ -64,7 +65,7 @@ Follow your request: {{link | "reply to this message to add to it"}}`,
 Reply to this message or follow your request: {{link | "reply to this message"}}`,
   },
   'ticket.message_alert': {
-    subject: 'New message on #{{ticket.number}}: {{ticket.subject}}',
+    subject: '[#{{ticket.number}}] New message: {{ticket.subject}}',
     text: `{{requester.name | "The customer"}} wrote:
 
 {{message}}
@@ -72,7 +73,7 @@ Reply to this message or follow your request: {{link | "reply to this message"}}
 {{link}}`,
   },
   'ticket.overdue_alert': {
-    subject: 'Overdue: #{{ticket.number}} {{ticket.subject}}',
+    subject: '[#{{ticket.number}}] Overdue: {{ticket.subject}}',
     text: `The {{sla.target}} target of ticket #{{ticket.number}} ({{ticket.subject}}) was due {{sla.due_at}} and has been missed.
 
 {{link}}`,
