@@ -33,7 +33,7 @@ h3{font-size:17px;font-weight:700;line-height:1.35;overflow-wrap:anywhere}
 nav{display:flex;gap:4px;padding:8px 16px 0;border-bottom:1px solid var(--bd)}
 nav button{border-radius:0;padding:10px 6px;margin-inline-end:12px;color:var(--mu);border-bottom:3px solid transparent;font-weight:600}
 nav [aria-current]{color:var(--fg);border-color:var(--a)}
-main{padding:16px 20px 20px;overflow:auto;flex:1;display:grid;grid-template-columns:minmax(0,1fr);gap:14px;align-content:start}
+main{position:relative;padding:16px 20px 20px;overflow:auto;flex:1;display:grid;grid-template-columns:minmax(0,1fr);gap:14px;align-content:start}
 label,legend{display:block;font-weight:600;font-size:14px;margin-bottom:6px}
 label small{font-weight:400;color:var(--mu)}
 input,select,textarea{display:block;width:100%;font-size:16px;padding:10px 12px;border:1px solid var(--bd);border-radius:calc(var(--r) - 4px);background:var(--bg);color:var(--fg);min-height:44px}

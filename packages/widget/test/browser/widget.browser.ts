@@ -440,6 +440,35 @@ test('thread: an agent reply full of HTML is text and runs nothing; reply, confi
   await context.close();
 });
 
+test('a long thread and a long comment scroll inside the dialog; its header and tabs stay in view', async () => {
+  const { page, context } = await visit('/', { viewport: { width: 1280, height: 640 } });
+  await launcher(page).click();
+  await fill(page, 'Long comment');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const number = await submitted(page);
+  const agent = { actor: { type: 'agent' as const, id: 'ann' } };
+  await host.desk.tickets.reply(number, { body: 'We are looking into it. '.repeat(20) }, agent);
+  await host.desk.tickets.resolve(number, { resolutionNote: 'Done', body: 'Fixed on our side.' }, agent);
+  await page.getByRole('button', { name: 'Follow this request' }).click();
+  await page.getByText('Is your issue solved?').waitFor();
+  await page.getByLabel('5 of 5').check({ force: true });
+  const comment = page.getByLabel('Comment');
+  await comment.click();
+  await comment.pressSequentially('Works again, thank you! '.repeat(10), { delay: 0 });
+  // The rating inputs are hidden against the scrolling main, not the panel: before, they stuck out below the
+  // panel, and focusing them scrolled the panel itself, header and tabs out of sight.
+  const panel = await page.evaluate(() => {
+    const found = document.querySelector('ticketkit-widget')?.shadowRoot?.querySelector('.panel') as HTMLElement;
+    return { scrollTop: found.scrollTop, overflow: found.scrollHeight - found.clientHeight };
+  });
+  expect(panel).toEqual({ scrollTop: 0, overflow: 0 });
+  const dialog = (await page.getByRole('dialog').boundingBox()) ?? { y: Number.NaN };
+  const heading = (await page.getByRole('heading', { name: 'Contact support' }).boundingBox()) ?? { y: Number.NaN };
+  expect(heading.y).toBeGreaterThan(dialog.y);
+  await expect.poll(() => page.getByRole('button', { name: 'My requests' }).isVisible()).toBe(true);
+  await context.close();
+});
+
 test('a reply sent while the answer is lost is delivered once', async () => {
   const { page, context } = await visit();
   await launcher(page).click();
