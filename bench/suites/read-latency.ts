@@ -31,6 +31,10 @@ export async function readLatency(
   );
   const counts = await sampleMs(Math.max(20, samples / 5), () => desk.queues.counts({ actor: admin }));
   const countsAgent = await sampleMs(Math.max(20, samples / 5), () => desk.queues.counts({ actor: agent }));
+  const byDepartment = await sampleMs(Math.max(20, samples / 5), () =>
+    desk.queues.countsByDepartment({ actor: admin }),
+  );
+  const departments = (await desk.queues.countsByDepartment({ actor: admin })).departments.length;
   const dueBefore = new Date(Date.parse('2025-01-01T00:00:00Z') + size * 15_000).toISOString();
   const sla = await sampleMs(samples, () => storage.listDueTickets({ dueBefore, limit: 100 }));
   const rng = random(99);
@@ -57,6 +61,13 @@ export async function readLatency(
     ),
     latency('counts of all queues', counts, 99, 10, 'admin, 8 queues'),
     latency('counts of all queues (agent)', countsAgent, 99, 10, 'one department, 8 queues'),
+    latency(
+      'counts per department',
+      byDepartment,
+      99,
+      10,
+      `admin, 8 queues in total and in each of ${departments} departments (${8 * (departments + 1)} cells)`,
+    ),
     latency('SLA candidate batch', sla, 99, 2, '100 tickets due'),
     latency('full-text search', search, 95, 20, 'one or two words, ranked, 25 results'),
   ];

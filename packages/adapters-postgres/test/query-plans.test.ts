@@ -152,6 +152,36 @@ test('counts read the count table, never the tickets', async () => {
   expect(plan).toMatch(/ticket_counts/);
 });
 
+test('the counts of every queue in every department are one statement on the count table', async () => {
+  // The filters `desk.queues.countsByDepartment` asks for: each queue, in total and per department.
+  const filters: Record<string, TicketFilter> = {};
+  for (const name of QUEUE_NAMES) {
+    const { filter } = queueDefinition(name, 'ann');
+    filters[`total:${name}`] = filter;
+    for (const departmentId of ['help', 'l2', 'billing'])
+      filters[`${departmentId}:${name}`] = { ...filter, departmentIds: [departmentId] };
+  }
+  recorded.length = 0;
+  const counts = await storage.countTickets(filters);
+  // (The tickets here are written in SQL, past the count table: what is under test is the plan.)
+  expect(Object.keys(counts).sort()).toEqual(Object.keys(filters).sort());
+  expect(recorded.filter((statement) => /ticket_counts/.test(statement.text))).toHaveLength(1);
+  const plan = await planOf(() => storage.countTickets(filters));
+  expect(plan).not.toMatch(/on tickets/);
+  expect(plan).toMatch(/ticket_counts/);
+});
+
+test('mine in one department reads an index range without sorting', async () => {
+  const { filter, order } = queueDefinition('mine', 'ann');
+  const scoped = { ...filter, departmentIds: ['l2'] };
+  const first = await storage.listTickets({ filter: scoped, order, limit: 25 });
+  expect(first.items.length).toBe(25);
+  for (const cursor of [null, first.nextCursor]) {
+    const plan = await planOf(() => storage.listTickets({ filter: scoped, order, limit: 25, cursor }));
+    expectIndexedWithoutSort(plan, /Index (Only )?Scan( Backward)? using tickets_/, 'mine in l2');
+  }
+});
+
 test('a department named twice lists its tickets once', async () => {
   const once = await storage.listTickets({ filter: { departmentIds: ['l2'] }, order: 'oldest', limit: 50 });
   const twice = await storage.listTickets({ filter: { departmentIds: ['l2', 'l2'] }, order: 'oldest', limit: 50 });

@@ -151,6 +151,34 @@ describe.each(Object.entries(actors).filter(([kind]) => kind !== 'customer'))('q
       if (process.env.SHOW_PLANS) console.log(kind, execution.sql.replace(/\s+/g, ' '), '=>', text);
     }
   });
+
+  test('the counts per department are summed from the count table too', async () => {
+    const departments = (await desk.queues.countsByDepartment({ actor })).departments.length;
+    expect(departments).toBeGreaterThan(0);
+    const executions = await statementsOf(() => desk.queues.countsByDepartment({ actor }));
+    expect(executions).toHaveLength(QUEUE_NAMES.length * (1 + departments));
+    for (const execution of executions) {
+      const text = plan(execution).join(' | ');
+      expect(text, execution.sql).not.toMatch(/tickets|TEMP B-TREE/);
+      expect(text, execution.sql).toMatch(/ticket_counts/);
+    }
+  });
+
+  test.each([...QUEUE_NAMES])(
+    '%s in one department: first and deep page read an index without sorting',
+    async (name) => {
+      const departmentId = kind === 'single' ? 'help' : 'l2';
+      const first = await statementsOf(() => desk.queues.list(name, { actor, departmentId, limit: 5 }));
+      expectIndexedWithoutSort(first, `${kind} ${name} in ${departmentId}, first page`);
+      const page = await desk.queues.list(name, { actor, departmentId, limit: 5 });
+      if (page.nextCursor) {
+        const deep = await statementsOf(() =>
+          desk.queues.list(name, { actor, departmentId, limit: 5, cursor: page.nextCursor }),
+        );
+        expectIndexedWithoutSort(deep, `${kind} ${name} in ${departmentId}, deep page`);
+      }
+    },
+  );
 });
 
 test("a customer's own tickets read the requester index", async () => {

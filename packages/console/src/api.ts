@@ -1,4 +1,4 @@
-import type { Delivery, Directory, Page, ThreadEntry, Ticket } from './types.js';
+import type { CountsByDepartment, Delivery, Directory, Page, ThreadEntry, Ticket } from './types.js';
 
 /** A refusal from the API: its problem document's `code`, status and detail. */
 export class ApiError extends Error {
@@ -39,11 +39,12 @@ export class ConsoleApi {
   }
 
   directory = () => this.call<Directory>('GET', '/directory');
-  counts = () => this.call<Record<string, number>>('GET', '/queues');
-  queue = (name: string, cursor: string | null, limit: number) =>
+  counts = () => this.call<CountsByDepartment>('GET', '/queues?by=department');
+  /** One page of a queue, narrowed to a department when `departmentId` is given. */
+  queue = (name: string, cursor: string | null, limit: number, departmentId: string | null) =>
     this.call<Page<Ticket>>(
       'GET',
-      `/queues/${name}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      `/queues/${name}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${departmentId ? `&departmentId=${encodeURIComponent(departmentId)}` : ''}`,
     );
   search = (q: string, cursor: string | null, limit: number) =>
     this.call<Page<Ticket>>(

@@ -7,7 +7,8 @@
  */
 import { defineTicketkitConsole } from './ticketkit-console.js';
 
+export { QUEUES } from './queue-nav.js';
 export { SHORTCUTS } from './shortcuts.js';
-export { defineTicketkitConsole, QUEUES, TicketkitConsole } from './ticketkit-console.js';
+export { defineTicketkitConsole, TicketkitConsole } from './ticketkit-console.js';
 
 defineTicketkitConsole();

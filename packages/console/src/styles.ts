@@ -17,6 +17,8 @@ nav{border-right:1px solid var(--tk-border);padding:10px 8px;background:var(--tk
 nav ul,.list ul,.thread{list-style:none;margin:0;padding:0}
 nav button{display:flex;justify-content:space-between;width:100%;padding:7px 10px;border-radius:6px;border:0;background:none;color:inherit;font:inherit;text-align:left;cursor:pointer}
 nav button[aria-current=true]{background:var(--tk-accent);color:var(--tk-on-accent);font-weight:600}
+nav h2.group{font-size:12px;font-weight:600;color:var(--tk-muted);margin:16px 10px 4px}
+nav button[aria-pressed=true]{background:var(--tk-bg);box-shadow:inset 3px 0 var(--tk-accent);font-weight:600}
 .count{font-variant-numeric:tabular-nums}
 .list{border-right:1px solid var(--tk-border)}
 .list form{display:flex;gap:6px;padding:10px;border-bottom:1px solid var(--tk-border)}

@@ -2,21 +2,11 @@ import { ApiError, ConsoleApi } from './api.js';
 import { h } from './dom.js';
 import { statusLabel } from './format.js';
 import { type LiveChange, listen } from './live.js';
+import { QUEUES, queueLabel, queueNav } from './queue-nav.js';
 import { isTyping, shortcutsDialog } from './shortcuts.js';
 import { consoleSheet } from './styles.js';
 import { badge, deliveryLog, facts, thread } from './ticket-view.js';
-import type { Delivery, Directory, Page, ThreadEntry, Ticket } from './types.js';
-
-/** The queues, in the order the sidebar lists them (and keys 1–7 pick them). */
-export const QUEUES: [string, string][] = [
-  ['open', 'Open'],
-  ['mine', 'Mine'],
-  ['unassigned', 'Unassigned'],
-  ['overdue', 'Overdue'],
-  ['awaiting_customer', 'Awaiting customer'],
-  ['resolved', 'Resolved'],
-  ['closed', 'Closed'],
-];
+import type { CountsByDepartment, Delivery, Directory, Page, ThreadEntry, Ticket } from './types.js';
 
 type Mode = 'reply' | 'note' | 'requestInfo';
 type Form = 'assign' | 'transfer' | 'resolve' | null;
@@ -35,8 +25,10 @@ export class TicketkitConsole extends HTMLElement {
 
   private api = new ConsoleApi('');
   private directory: Directory = { departments: [], teams: [], agents: [], slaPlans: [], cannedResponses: [] };
-  private counts: Record<string, number> = {};
+  private counts: CountsByDepartment = { total: {}, departments: [] };
   private queue = 'open';
+  /** The department the queue is narrowed to; `null`: all of the agent's departments. */
+  private department: string | null = null;
   private search = '';
   private page: Page<Ticket> = { items: [], nextCursor: null };
   private cursors: (string | null)[] = [null];
@@ -147,10 +139,15 @@ export class TicketkitConsole extends HTMLElement {
         this.api.counts(),
         this.search
           ? this.api.search(this.search, cursor, this.pageSize)
-          : this.api.queue(this.queue, cursor, this.pageSize),
+          : this.api.queue(this.queue, cursor, this.pageSize, this.department),
       ]);
       this.counts = counts;
       this.page = page;
+      // A department the agent no longer sees (their departments changed): back to all of them.
+      if (this.department && !counts.departments.some((row) => row.id === this.department)) {
+        this.selectDepartment(null);
+        return;
+      }
     } catch (error) {
       // A refused search (no word in it) or a lost connection: say so in the list.
       this.page = { items: [], nextCursor: null };
@@ -169,32 +166,18 @@ export class TicketkitConsole extends HTMLElement {
     void this.refreshList();
   }
 
+  private selectDepartment(id: string | null) {
+    this.department = id;
+    this.search = '';
+    this.cursors = [null];
+    void this.refreshList();
+  }
+
   private renderNav() {
     this.nav.replaceChildren(
-      h(
-        'ul',
-        null,
-        QUEUES.map(([name, label], index) =>
-          h(
-            'li',
-            null,
-            h(
-              'button',
-              {
-                type: 'button',
-                'aria-current': !this.search && this.queue === name ? 'true' : 'false',
-                'aria-keyshortcuts': String(index + 1),
-                onclick: () => this.selectQueue(name),
-              },
-              h('span', null, label),
-              h(
-                'span',
-                { class: 'count', 'aria-label': `${this.counts[name] ?? 0} tickets` },
-                String(this.counts[name] ?? 0),
-              ),
-            ),
-          ),
-        ),
+      ...queueNav(
+        { counts: this.counts, queue: this.queue, department: this.department, searching: Boolean(this.search) },
+        { selectQueue: (name) => this.selectQueue(name), selectDepartment: (id) => this.selectDepartment(id) },
       ),
     );
   }
@@ -223,9 +206,10 @@ export class TicketkitConsole extends HTMLElement {
       searchBox,
       h('button', { class: 'btn', type: 'submit' }, 'Search'),
     );
+    const department = this.counts.departments.find((row) => row.id === this.department);
     const title = this.search
       ? `Search: ${this.search}`
-      : (QUEUES.find(([name]) => name === this.queue)?.[1] ?? this.queue);
+      : `${queueLabel(this.queue)}${department ? ` · ${department.name}` : ''}`;
     const rows = this.page.items.map((ticket) =>
       h(
         'li',

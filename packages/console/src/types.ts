@@ -75,3 +75,9 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** What `GET /queues?by=department` answers: counts by queue name, in total and per department. */
+export interface CountsByDepartment {
+  total: Record<string, number>;
+  departments: { id: string; name: string; counts: Record<string, number> }[];
+}

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { type Actor, type Page, QUEUE_NAMES, type Ticket, type TicketSummary } from '../src/index.js';
+import { type Actor, isTicketkitError, type Page, QUEUE_NAMES, type Ticket, type TicketSummary } from '../src/index.js';
 import { actors, createTestDesk } from './support/test-desk.js';
 
 async function pageThrough(fetch: (cursor: string | null) => Promise<Page<TicketSummary>>): Promise<string[]> {
@@ -92,6 +92,72 @@ test('counts agree with the lists for every queue and agent', async () => {
   }
   expect(await desk.queues.counts({ actor: actors.system })).toMatchObject({ mine: 0, all: 8 });
 });
+
+test('counts by department: each agent sees their departments, admins and the system all, by name', async () => {
+  const { desk, made } = await populate();
+  const rows = async (actor: Actor) =>
+    (await desk.queues.countsByDepartment({ actor })).departments.map((row) => [row.id, row.name, row.counts.open]);
+  expect(await rows(actors.ann)).toEqual([['help', 'Help Desk', 4]]);
+  expect(await rows(actors.winston)).toEqual([['l2', 'Level 2 Support', 1]]);
+  expect(await rows(actors.root)).toEqual([
+    ['help', 'Help Desk', 4],
+    ['l2', 'Level 2 Support', 1],
+  ]);
+  expect(await rows(actors.system)).toEqual(await rows(actors.root));
+  const ann = await desk.queues.countsByDepartment({ actor: actors.ann });
+  expect(ann.total).toEqual(await desk.queues.counts({ actor: actors.ann }));
+  expect(ann.departments[0]?.counts).toEqual({
+    open: 4,
+    mine: 2,
+    unassigned: 2,
+    overdue: 0,
+    awaiting_customer: 1,
+    resolved: 1,
+    closed: 1,
+    all: 7,
+  });
+  // Ann moves to Level 2: her two Help Desk tickets stay hers (total `mine`), but no row of hers holds them.
+  const annProfile = { id: 'ann', name: 'Ann', email: 'ann@bank.test' };
+  await desk.agents.upsert({ ...annProfile, departmentIds: ['l2'] });
+  const moved = await desk.queues.countsByDepartment({ actor: actors.ann });
+  expect([moved.total.mine, moved.departments.map((row) => [row.id, row.counts.mine])]).toEqual([2, [['l2', 0]]]);
+  await desk.agents.upsert({ ...annProfile, departmentIds: ['help'] });
+  // Two of Help Desk's open tickets are transferred to Level 2.
+  await desk.tickets.transfer(made.mineOpen?.id ?? '', { departmentId: 'l2', agentId: 'root' }, { actor: actors.ann });
+  await desk.tickets.transfer(made.working?.id ?? '', { departmentId: 'l2' }, { actor: actors.root });
+  const after = await desk.queues.countsByDepartment({ actor: actors.ann });
+  expect([after.total.open, after.departments[0]?.counts.open]).toEqual([2, 2]);
+  expect(await rows(actors.winston)).toEqual([['l2', 'Level 2 Support', 3]]);
+  expect(await codeOf(() => desk.queues.countsByDepartment({ actor: actors.ken }))).toBe('FORBIDDEN');
+});
+
+test('a queue narrowed to a department: only its tickets, only a department the agent works in', async () => {
+  const { desk, made } = await populate();
+  const subjects = async (name: (typeof QUEUE_NAMES)[number], actor: Actor, departmentId: string) =>
+    (await desk.queues.list(name, { actor, departmentId })).items.map((ticket) => ticket.subject);
+  expect(await subjects('open', actors.root, 'l2')).toEqual([made.level2?.subject]);
+  expect(await subjects('open', actors.root, 'help')).toHaveLength(4);
+  expect(await subjects('mine', actors.ann, 'help')).toEqual([made.mineOpen?.subject, made.working?.subject]);
+  expect(await subjects('all', actors.system, 'l2')).toEqual([made.level2?.subject]);
+  expect(await codeOf(() => subjects('open', actors.ann, 'l2'))).toBe('FORBIDDEN');
+  expect(await codeOf(() => subjects('mine', actors.ken, 'help'))).toBe('FORBIDDEN');
+  const unknown = await desk.queues.list('open', { actor: actors.root, departmentId: 'nowhere' }).catch((e) => e);
+  expect(isTicketkitError(unknown, 'VALIDATION_FAILED') && unknown.issues.map((issue) => issue.path)).toEqual([
+    ['departmentId'],
+  ]);
+  const malformed = await desk.queues.list('open', { actor: actors.root, departmentId: '../l2' }).catch((e) => e);
+  expect(isTicketkitError(malformed, 'VALIDATION_FAILED') && malformed.issues[0]?.path).toEqual([
+    'options',
+    'departmentId',
+  ]);
+});
+
+async function codeOf(run: () => Promise<unknown>): Promise<string> {
+  return run().then(
+    () => 'OK',
+    (error: unknown) => (isTicketkitError(error) ? error.code : `UNEXPECTED ${String(error)}`),
+  );
+}
 
 test('cursor pagination walks a queue without gaps or repeats', async () => {
   const { desk, clock, open } = await createTestDesk();

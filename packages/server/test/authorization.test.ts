@@ -2,6 +2,7 @@ import { type Actor, createHelpDesk, type HelpDesk, memoryStorage } from '@ticke
 import { createSupportApi, type SupportApi } from '@ticketkit/server';
 import { describe, expect, test } from 'vitest';
 import { AUTHORIZATION_MATRIX, CALLERS, type Caller, type MatrixRow } from './support/authorization-matrix.js';
+import { testSession } from './support/test-session.js';
 
 /**
  * The authorization matrix, table-driven: every route × every kind of caller
@@ -22,14 +23,8 @@ async function setupDesk() {
   await desk.agents.upsert({ id: 'winston', name: 'Winston', email: 'winston@bank.test', departmentIds: ['l2'] });
   await desk.agents.upsert({ id: 'root', name: 'Root', email: 'root@bank.test', role: 'admin' });
   await desk.cannedResponses.upsert({ id: 'greeting', title: 'Greeting', body: 'Hello {{requester.name}}' });
-  // The host's session, read from a test header: `customer:<email>` or `agent:<id>`.
   const api = createSupportApi(desk, {
-    authenticate: (request) => {
-      const who = request.headers.get('x-test-session');
-      if (!who) return null;
-      const [kind, value] = who.split(':') as [string, string];
-      return kind === 'agent' ? { type: 'agent', id: value } : { type: 'customer', email: value };
-    },
+    authenticate: testSession,
     rateLimits: { intakePerIp: false, intakePerEmail: false },
   });
   return { desk, api };

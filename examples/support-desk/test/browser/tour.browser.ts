@@ -180,6 +180,15 @@ describe('the seed scenario, played through the UI', () => {
   test('Winston finds it in Mine, adds an internal note, requests information', async () => {
     const page = await signIn('winston', '/console');
     await page.getByRole('button', { name: /^Mine/ }).click();
+    // His Level 2 row counts the ticket Isabella just transferred to him.
+    const winston = { type: 'agent', id: 'winston' } as const;
+    const mineInLevel2 = await app.desk.queues.list('mine', { actor: winston, departmentId: 'level-2', limit: 100 });
+    expect(mineInLevel2.items.map((ticket) => ticket.number)).toContain(karen);
+    const level2 = page
+      .getByRole('list', { name: 'Mine by department' })
+      .getByRole('button', { name: /^Level 2 Support/ })
+      .locator('.count');
+    await expect.poll(() => level2.textContent()).toBe(String(mineInLevel2.items.length));
     await openTicket(page, karen, 'Mobile banking app crashes');
     await page.getByRole('button', { name: 'Internal note', pressed: false }).click();
     await page

@@ -28,11 +28,11 @@ let browser: Browser;
 let page: Page;
 const cspViolations: string[] = [];
 
-async function axe(view: string) {
-  expect(await axeViolations(page, { url: '/axe.js' }), `axe violations in the ${view}`).toEqual([]);
+async function axe(view: string, on: Page = page) {
+  expect(await axeViolations(on, { url: '/axe.js' }), `axe violations in the ${view}`).toEqual([]);
 }
 
-const shot = (name: string) => page.screenshot({ path: join(IMAGES, `console-${name}.png`) });
+const shot = (name: string, on: Page = page) => on.screenshot({ path: join(IMAGES, `console-${name}.png`) });
 const thread = () => page.getByRole('list', { name: 'Conversation and history' });
 
 beforeAll(async () => {
@@ -226,6 +226,59 @@ describe('an agent works a ticket in the console', () => {
     expect(await winston.getByRole('button', { name: /Password reset/ }).count()).toBe(0);
     await other.close();
     expect(WINSTON.id).toBe('winston');
+  });
+
+  test('department rows count each department, filter the list, and follow a colleague’s transfer live', async () => {
+    await host.desk.agents.upsert({ id: 'root', name: 'Root', email: 'root@bank.test', role: 'admin' });
+    const lost = await host.desk.tickets.open({ subject: 'Lost card', body: 'I lost my card.' }, { actor: KEN });
+    const admin = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    await admin.addCookies([{ name: 'agent', value: 'root', url: host.origin }]);
+    const root = await admin.newPage();
+    root.setDefaultTimeout(8_000);
+    await root.goto(`${host.origin}/?agent=root`);
+    const departments = root.getByRole('list', { name: 'Open by department' });
+    const row = (name: string) => departments.getByRole('button', { name: new RegExp(`^${name} \\d+ tickets$`) });
+    const shown = async (name: string) => Number(await row(name).locator('.count').textContent());
+    const expected = async () => {
+      const counts = await host.desk.queues.countsByDepartment({ actor: { type: 'agent', id: 'root' } });
+      return Object.fromEntries(counts.departments.map((each) => [each.name, each.counts.open]));
+    };
+    const before = await expected();
+    expect(before).toMatchObject({ 'Help Desk': expect.any(Number), 'Level 2 Support': 1 });
+    await expect.poll(() => shown('Help Desk')).toBe(before['Help Desk']);
+    expect(await shown('Level 2 Support')).toBe(1);
+    expect(await shown('All departments')).toBe((before['Help Desk'] ?? 0) + 1);
+
+    // Keyboard: the row is a button like any other.
+    await row('Level 2 Support').focus();
+    await root.keyboard.press('Enter');
+    await expect.poll(() => row('Level 2 Support').getAttribute('aria-pressed')).toBe('true');
+    const tickets = root.getByRole('list', { name: 'Open · Level 2 Support' });
+    await tickets.getByRole('button', { name: /App crashes on login/ }).waitFor();
+    expect(await tickets.getByRole('button').count()).toBe(1);
+    // The queue counts above follow the chosen department.
+    await expect.poll(() => root.getByRole('button', { name: /^Open \d/ }).textContent()).toMatch(/Open\s*1$/);
+
+    // Isabella transfers Ken's new ticket to Level 2: both rows and the narrowed list change without a reload.
+    await host.desk.tickets.transfer(
+      lost.id,
+      { departmentId: 'level-2', note: 'Card services are with Level 2' },
+      { actor: { type: 'agent', id: 'isabella' } },
+    );
+    await tickets.getByRole('button', { name: /Lost card/ }).waitFor();
+    await expect.poll(() => shown('Level 2 Support')).toBe(2);
+    expect(await shown('Help Desk')).toBe((before['Help Desk'] ?? 0) - 1);
+    expect(await expected()).toMatchObject({ 'Help Desk': (before['Help Desk'] ?? 0) - 1, 'Level 2 Support': 2 });
+    await shot('departments', root);
+    await axe('department rows (light)', root);
+    await root.getByRole('button', { name: 'Dark mode' }).click();
+    await axe('department rows (dark)', root);
+
+    await row('All departments').click();
+    const all = root.getByRole('list', { name: 'Open', exact: true });
+    await all.getByRole('button', { name: /Card declined abroad/ }).waitFor();
+    expect(await all.getByRole('button', { name: /Lost card/ }).count()).toBe(1);
+    await admin.close();
   });
 
   test('a search without a word is refused with the server’s reason', async () => {

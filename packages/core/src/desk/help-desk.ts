@@ -3,6 +3,7 @@ import type { AccessTokensApi, IssuedAccessToken } from '../access/access-tokens
 import type { TicketkitEventName, TicketkitListener } from '../events/event-map.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DeliveriesApi } from '../notify/deliveries-api.js';
+import type { QueueCounts, QueueCountsByDepartment } from '../queues/queue-counts.js';
 import type { QueueName } from '../queues/queue-definitions.js';
 import type { Scheduler } from '../scheduler/scheduler-api.js';
 import type { AllowedActions } from '../schemas/allowed-actions.js';
@@ -18,6 +19,7 @@ import type {
   ListOptions,
   OpenTicketInput,
   QueryOptions,
+  QueueListOptions,
   ReopenInput,
   ReplyInput,
   ResolveInput,
@@ -157,10 +159,32 @@ export interface QueuesApi {
    * One page of a queue. Agents see their departments' tickets (admins all);
    * `mine` lists the tickets assigned to the acting agent, or, for a customer,
    * their own tickets. Items are summaries, without custom fields.
+   *
+   * `departmentId` narrows the queue to one department, the tickets behind a
+   * row of {@link QueuesApi.countsByDepartment}: an agent may name only a
+   * department they work in (`FORBIDDEN` otherwise), an unknown department is
+   * `VALIDATION_FAILED` on `departmentId`, and customers may not filter.
    */
-  list(name: QueueName, options: ListOptions): Promise<Page<TicketSummary>>;
-  /** How many tickets each queue holds for the acting agent. */
-  counts(options: QueryOptions): Promise<Record<QueueName, number>>;
+  list(name: QueueName, options: QueueListOptions): Promise<Page<TicketSummary>>;
+  /** How many tickets each queue holds for the acting agent. Customers are refused with `FORBIDDEN`. */
+  counts(options: QueryOptions): Promise<QueueCounts>;
+  /**
+   * How many tickets each queue holds, in total (as {@link QueuesApi.counts})
+   * and per department the actor may see: an agent's own departments, every
+   * department for admins and the system. Departments come sorted by name.
+   * Customers are refused with `FORBIDDEN`. One storage call counts every cell.
+   *
+   * A department's `mine` counts the agent's tickets in that department; the
+   * total `mine` also counts tickets assigned to them in other departments,
+   * so it can exceed the sum of the rows.
+   *
+   * @example
+   * ```ts
+   * const { total, departments } = await desk.queues.countsByDepartment({ actor });
+   * for (const department of departments) console.log(department.name, department.counts.open, 'of', total.open);
+   * ```
+   */
+  countsByDepartment(options: QueryOptions): Promise<QueueCountsByDepartment>;
 }
 
 /** A help desk, as returned by `createHelpDesk`. */

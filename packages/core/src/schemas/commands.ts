@@ -196,5 +196,13 @@ export const listOptionsSchema = z.strictObject({
 /** The options of `queues.list` and `tickets.search`. */
 export type ListOptions = z.input<typeof listOptionsSchema>;
 
+/** Schema of the options of `queues.list`: a list query, optionally narrowed to one department. */
+export const queueListOptionsSchema = listOptionsSchema.extend({
+  /** Only this department's tickets: one the agent works in (any for admins and the system). */
+  departmentId: recordIdSchema.optional(),
+});
+/** The options of `queues.list`. */
+export type QueueListOptions = z.input<typeof queueListOptionsSchema>;
+
 /** Schema of search text. */
 export const searchTextSchema = singleLineText(LIMITS.searchText);

@@ -12,6 +12,7 @@ import { accessTokenCases } from './access-token-cases.js';
 import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
 import { deliveryCases } from './delivery-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
+import { queueCountCases } from './queue-count-cases.js';
 
 export type { ConformanceSubject, StorageBackdoor } from './conformance-support.js';
 
@@ -747,7 +748,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases, accessTokenCases);
+Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases);
 
 /** The names of every conformance test, for `skip`. */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);

@@ -9,6 +9,9 @@ import {
   parseInput,
   QUEUE_NAMES,
   type QueueName,
+  queueCountsByDepartmentSchema,
+  queueCountsSchema,
+  recordIdSchema,
   searchTextSchema,
   slaPlanSchema,
   teamSchema,
@@ -27,6 +30,16 @@ const limitParam = z.coerce
   .default(25)
   .meta({ type: 'integer', minimum: 1, maximum: LIMITS.pageSize, description: `Page size, 1 to ${LIMITS.pageSize}.` });
 const pageQuery = z.strictObject({ limit: limitParam, cursor: cursorSchema.optional() });
+const queueQuery = pageQuery.extend({
+  departmentId: recordIdSchema.optional().meta({
+    description: 'Only this department’s tickets (a row of `GET /queues?by=department`): one the agent works in.',
+  }),
+});
+const countsQuery = z.strictObject({
+  by: z.enum(['department']).optional().meta({
+    description: '`department`: the counts in total and per department the agent may see, `{ total, departments }`.',
+  }),
+});
 const searchQuery = z.strictObject({
   q: searchTextSchema.meta({
     pattern: '[\\p{L}\\p{N}]',
@@ -76,26 +89,36 @@ export const listRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/queues',
     operationId: 'queueCounts',
-    summary: 'How many tickets each queue holds for the calling agent.',
+    summary:
+      'How many tickets each queue holds for the calling agent; with `by=department`, also per department the agent may see (admins: all).',
     access: 'agent',
+    query: countsQuery,
     responses: {
       200: {
-        description: 'Counts by queue.',
-        schema: z.object(Object.fromEntries(QUEUE_NAMES.map((name) => [name, z.number()]))),
+        description:
+          'Counts by queue; with `by=department`, `{ total, departments: [{ id, name, counts }] }` (departments by name).',
+        schema: z.union([queueCountsSchema, queueCountsByDepartmentSchema]),
       },
     },
     async handle(context) {
-      return json(200, await context.desk.queues.counts({ actor: actorOf(context) }));
+      const { by } = queryOf(countsQuery, context);
+      const actor = actorOf(context);
+      return json(
+        200,
+        by === 'department'
+          ? await context.desk.queues.countsByDepartment({ actor })
+          : await context.desk.queues.counts({ actor }),
+      );
     },
   },
   {
     method: 'GET',
     path: '/queues/:name',
     operationId: 'listQueue',
-    summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything).`,
+    summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything); \`departmentId\` narrows it to one.`,
     access: 'agent',
     params: queueParams,
-    query: pageQuery,
+    query: queueQuery,
     responses: {
       200: {
         description: 'One page of ticket summaries: no custom fields (`GET /tickets/:ref` has them).',
@@ -107,11 +130,12 @@ export const listRoutes: RouteSpec[] = [
       if (!(QUEUE_NAMES as readonly string[]).includes(name)) {
         throw new HttpProblem('ROUTE_NOT_FOUND', `No queue ${name}: the queues are ${QUEUE_NAMES.join(', ')}`);
       }
-      const { limit, cursor } = queryOf(pageQuery, context);
+      const { limit, cursor, departmentId } = queryOf(queueQuery, context);
       const result = await context.desk.queues.list(name as QueueName, {
         actor: actorOf(context),
         limit,
         ...(cursor ? { cursor } : {}),
+        ...(departmentId ? { departmentId } : {}),
       });
       return json(200, result);
     },

@@ -131,7 +131,23 @@ export const AUTHORIZATION_MATRIX: MatrixRow[] = [
     [401, 403, 403, 403, 403, 200, 200, 200],
     "every agent sees their own departments' counts",
   ),
+  row(
+    'GET',
+    '/queues?by=department',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 200, 200],
+    'counts per department: a row for each of the agent’s own departments (admins: every department)',
+  ),
   row('GET', '/queues/open', 'open', undefined, [401, 403, 403, 403, 403, 200, 200, 200]),
+  row(
+    'GET',
+    '/queues/open?departmentId=help',
+    'open',
+    undefined,
+    [401, 403, 403, 403, 403, 200, 403, 200],
+    'a queue narrowed to a department the agent does not work in is FORBIDDEN',
+  ),
   row('GET', '/search?q=card', 'open', undefined, [401, 403, 403, 403, 403, 200, 200, 200]),
   row(
     'GET',
