@@ -307,6 +307,8 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   }
   // Outermost, so every commit path (a group, the write thread, the host's transaction) is heard after it succeeds.
   const commit = adapter.commit;
-  adapter.commit = (changes) => commit(changes).then(() => changeListeners.announce(changes));
+  // Nobody listening (no server streaming from storage): the commit's own promise, not one more on the hot path.
+  adapter.commit = (changes) =>
+    changeListeners.listening ? commit(changes).then(() => changeListeners.announce(changes)) : commit(changes);
   return adapter;
 }

@@ -24,6 +24,10 @@ export function ticketChangeOf(changes: ChangeSet): TicketChange {
 export function localChangeListeners(onError: (error: unknown) => void) {
   const listeners = new Set<StorageChangeListener>();
   return {
+    /** Whether anyone listens: an adapter may skip the work of announcing when nobody does. */
+    get listening(): boolean {
+      return listeners.size > 0;
+    },
     /** Adds a listener; the returned function removes it. */
     async subscribe(listener: StorageChangeListener): Promise<Unsubscribe> {
       listeners.add(listener);
