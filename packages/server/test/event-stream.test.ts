@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStorage } from '@ticketkit/adapter-sqlite';
-import { createHelpDesk, type HelpDesk, manualClock } from '@ticketkit/core';
+import { createHelpDesk, type HelpDesk, manualClock, type StorageAdapter, type StorageChange } from '@ticketkit/core';
 import { createSupportApi, type SupportApi, toNodeHandler } from '@ticketkit/server';
 import { afterEach, expect, test } from 'vitest';
 import { EventHub, type EventStreamOptions } from '../src/events/event-hub.js';
@@ -275,4 +275,44 @@ test("source 'storage' on a storage without a change feed is refused, naming the
   );
   // 'auto' falls back to the desk's own events.
   expect(new EventHub(desk, {}).source).toBe('desk');
+});
+
+test('from a shared feed (auto): a resync tells every client to reload and forgets what came before', async () => {
+  const { memoryStorage } = await import('@ticketkit/core');
+  const memory = memoryStorage();
+  let heard: ((change: StorageChange) => void) | undefined;
+  // A memory storage that says its feed is shared, and lets the test play the lost connection.
+  const storage: StorageAdapter = {
+    ...memory,
+    sharedChanges: true,
+    subscribe: async (listener) => {
+      heard = listener;
+      return memory.subscribe?.(listener) ?? (async () => {});
+    },
+  };
+  const desk = await createHelpDesk({ storage });
+  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+  await desk.agents.upsert({ id: 'isabella', name: 'Isabella', email: 'i@bank.test', departmentIds: ['help'] });
+  const api = createSupportApi(desk, { authenticate: () => ({ type: 'agent', id: 'isabella' }) });
+  const server: Server = createServer(toNodeHandler(api));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await desk.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  const stream = await openStream(port, 'isabella');
+  const ticket = await desk.tickets.open(
+    { requester: { email: 'ken@example.com' }, subject: 'Card blocked', body: 'Help', departmentId: 'help' },
+    { actor: { type: 'system' } },
+  );
+  const created = await stream.next();
+  expect(created.id).toBe(`${ticket.id}:1`);
+  heard?.({ type: 'resync' });
+  const reset = await stream.next();
+  expect(reset.event).toBe('reset');
+  expect(JSON.parse(reset.data ?? '{}').reason).toMatch(/missed changes/);
+  const resumed = await openStream(port, 'isabella', created.id);
+  expect((await resumed.next()).event, 'nothing before the resync can be resumed across it').toBe('reset');
 });
