@@ -33,6 +33,8 @@ export function schedulerClaims(context: PostgresContext) {
 
     async claimDueTickets({ dueBefore, limit, owner, now, until }: DueTicketClaim): Promise<Ticket[]> {
       // SKIP LOCKED: concurrent claims pass over each other's rows instead of waiting or taking the same ones.
+      // OFFSET 0 keeps NOT EXISTS a per-row check: as an anti-join the planner reads every due ticket and sorts
+      // them, a cost that grows with the backlog; this way it walks the due index in order and stops at LIMIT.
       // The upsert is the arbiter: a claim another server committed after this statement's snapshot makes
       // ON CONFLICT's WHERE false, so that ticket is not returned here.
       const rows = await context.query<{ data: Ticket }>(
@@ -40,7 +42,7 @@ export function schedulerClaims(context: PostgresContext) {
         `WITH due AS (
            SELECT t.id, t.next_check_at FROM ${context.table('tickets')} t
             WHERE t.next_check_at IS NOT NULL AND t.next_check_at <= $1::timestamptz
-              AND NOT EXISTS (SELECT 1 FROM ${leases} l WHERE l.name = $3 || t.id AND l.until > $5::timestamptz)
+              AND NOT EXISTS (SELECT 1 FROM ${leases} l WHERE l.name = $3 || t.id AND l.until > $5::timestamptz OFFSET 0)
             ORDER BY t.next_check_at, t.id
             LIMIT $2
             FOR UPDATE OF t SKIP LOCKED
