@@ -1,38 +1,28 @@
+import {
+  type ChangeSet,
+  type StorageChange,
+  type StorageChangeListener,
+  ticketChangeOf,
+  type Unsubscribe,
+} from '@ticketkit/core';
 import type { PgPoolClient, PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
 
-/**
- * What one server learns about a change committed by any server on the same
- * schema (including itself), through PostgreSQL's LISTEN/NOTIFY.
- */
-export type StorageChange =
-  /** A ticket was written: created (`version` 1) or changed. */
-  | { type: 'ticket.changed'; ticketId: string; number: string; version: number }
-  /**
-   * The listening connection was lost and is back: changes made meanwhile
-   * were not seen. Re-read what you show (counts, open lists).
-   */
-  | { type: 'resync' };
-
-/** Receives every {@link StorageChange}. */
-export type StorageChangeListener = (change: StorageChange) => void;
+// NOTIFY refuses payloads of 8000 bytes or more, failing the commit: stay well under it.
+const MAX_PAYLOAD = 7_000;
 
 /**
  * Sends the change notice inside the commit's transaction: PostgreSQL
- * delivers it when (and only if) the transaction commits.
+ * delivers it when (and only if) the transaction commits, to every server
+ * listening on the schema, in commit order.
  */
-export async function announceChange(
-  client: PgQueryable,
-  context: PostgresContext,
-  ticket: { id: string; number: string; version: number },
-): Promise<void> {
-  const change: StorageChange = {
-    type: 'ticket.changed',
-    ticketId: ticket.id,
-    number: ticket.number,
-    version: ticket.version,
-  };
-  await client.query('SELECT pg_notify($1, $2)', [context.channel, JSON.stringify(change)]);
+export async function announceChange(client: PgQueryable, context: PostgresContext, changes: ChangeSet): Promise<void> {
+  const change = ticketChangeOf(changes);
+  let payload = JSON.stringify(change);
+  // Only a host's very long names get here (ids and commands are short): the listener reads the ticket anyway.
+  if (payload.length > MAX_PAYLOAD)
+    payload = JSON.stringify({ ...change, actor: null, commands: change.commands.slice(0, 20) });
+  await client.query('SELECT pg_notify($1, $2)', [context.channel, payload]);
 }
 
 const quoteChannel = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
@@ -116,7 +106,7 @@ export function changeFeed(context: PostgresContext, onError: (error: unknown) =
 
   return {
     /** Adds a listener; resolves once the LISTEN connection is up. The returned function removes it. */
-    async subscribe(listener: StorageChangeListener): Promise<() => Promise<void>> {
+    async subscribe(listener: StorageChangeListener): Promise<Unsubscribe> {
       listeners.add(listener);
       if (!client && !retryTimer) {
         connecting ??= connect(0).finally(() => {

@@ -1,4 +1,5 @@
-export type { StorageChange, StorageChangeListener } from './change-notifications.js';
+// The change feed's types are core's (every adapter announces the same changes); named here as before.
+export type { StorageChange, StorageChangeListener, TicketChange } from '@ticketkit/core';
 export type { PgNotification, PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './connection/pg-types.js';
 export type { TableSum } from './migrate-data/checksums.js';
 export {

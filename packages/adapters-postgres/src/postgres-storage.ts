@@ -1,6 +1,13 @@
-import { type DirectoryKind, type DirectoryRecords, type StorageAdapter, TicketkitError } from '@ticketkit/core';
+import {
+  type DirectoryKind,
+  type DirectoryRecords,
+  type StorageAdapter,
+  type StorageChangeListener,
+  TicketkitError,
+  type Unsubscribe,
+} from '@ticketkit/core';
 import { accessTokens } from './access-tokens.js';
-import { changeFeed, type StorageChangeListener } from './change-notifications.js';
+import { changeFeed } from './change-notifications.js';
 import { openPool } from './connection/load-pg.js';
 import type { PgPool } from './connection/pg-types.js';
 import { checkSchemaName, createPostgresContext } from './connection/postgres-context.js';
@@ -63,7 +70,7 @@ export interface PostgresStorageOptions {
 
 /** The PostgreSQL adapter: a `StorageAdapter` with every optional method, plus migrations and a change feed. */
 export interface PostgresStorage
-  extends Required<Omit<StorageAdapter, 'init' | 'close' | 'putRecord' | 'getRecord' | 'listRecords'>> {
+  extends Required<Omit<StorageAdapter, 'init' | 'close' | 'putRecord' | 'getRecord' | 'listRecords' | 'subscribe'>> {
   /** Runs the migrations under the advisory lock (or, with `migrate: false`, checks they ran). */
   init(): Promise<void>;
   /** Stops the change feed and ends the pool if the adapter opened it. */
@@ -82,7 +89,9 @@ export interface PostgresStorage
    * connection was lost and came back. Resolves once listening; the returned
    * function stops it. Holds one pool connection while anyone listens.
    */
-  subscribe(listener: StorageChangeListener): Promise<() => Promise<void>>;
+  subscribe(listener: StorageChangeListener): Promise<Unsubscribe>;
+  /** `true`: the change feed carries every server's commits. */
+  readonly sharedChanges: true;
   /** Inserts or replaces a directory record by kind and id. */
   putRecord<K extends DirectoryKind>(kind: K, record: DirectoryRecords[K]): Promise<void>;
   /** One directory record, or `null`. */
@@ -194,5 +203,6 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     migrate: () => migrate(context),
     migrationStatus: () => migrationStatus(context),
     subscribe: (listener) => feed.subscribe(listener),
+    sharedChanges: true,
   } satisfies PostgresStorage;
 }

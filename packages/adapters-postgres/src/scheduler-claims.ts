@@ -1,13 +1,21 @@
-import type { DueTicketQuery, LeaseRequest, Ticket } from '@ticketkit/core';
+import {
+  DUE_CLAIM_PREFIX,
+  type DueTicketClaim,
+  type DueTicketQuery,
+  type LeaseRequest,
+  type Ticket,
+} from '@ticketkit/core';
 import type { PostgresContext } from './connection/postgres-context.js';
 import { batchSize } from './connection/sql-params.js';
 
 /**
  * What the scheduler sweeps and who sweeps: the due tickets (one range of
- * the `tickets_due` partial index, the SLA candidates) and named leases. Of
- * N servers one holds the sweep lease at a time; a server that dies holding
- * it loses it when `until` passes. Without the lease the tickets' versions
- * still keep every SLA event to one (a second sweep gets `CONFLICT`).
+ * the `tickets_due` partial index, the SLA candidates), per-ticket claims on
+ * them and named leases. N servers share a sweep's tickets by claims taken
+ * with `FOR UPDATE SKIP LOCKED`, kept as lease rows named
+ * `ticketkit:due:<ticket id>`; a server that dies holding claims loses them
+ * when `until` passes. The tickets' versions still keep every SLA event to
+ * one (a second check of one version gets `CONFLICT`).
  */
 export function schedulerClaims(context: PostgresContext) {
   const leases = context.table('leases');
@@ -21,6 +29,43 @@ export function schedulerClaims(context: PostgresContext) {
         [query.dueBefore, batchSize(query.limit)],
       );
       return rows.map((row) => row.data);
+    },
+
+    async claimDueTickets({ dueBefore, limit, owner, now, until }: DueTicketClaim): Promise<Ticket[]> {
+      // SKIP LOCKED: concurrent claims pass over each other's rows instead of waiting or taking the same ones.
+      // OFFSET 0 keeps NOT EXISTS a per-row check: as an anti-join the planner reads every due ticket and sorts
+      // them, a cost that grows with the backlog; this way it walks the due index in order and stops at LIMIT.
+      // The upsert is the arbiter: a claim another server committed after this statement's snapshot makes
+      // ON CONFLICT's WHERE false, so that ticket is not returned here.
+      const rows = await context.query<{ data: Ticket }>(
+        'claimDueTickets',
+        `WITH due AS (
+           SELECT t.id, t.next_check_at FROM ${context.table('tickets')} t
+            WHERE t.next_check_at IS NOT NULL AND t.next_check_at <= $1::timestamptz
+              AND NOT EXISTS (SELECT 1 FROM ${leases} l WHERE l.name = $3 || t.id AND l.until > $5::timestamptz OFFSET 0)
+            ORDER BY t.next_check_at, t.id
+            LIMIT $2
+            FOR UPDATE OF t SKIP LOCKED
+         ), claimed AS (
+           INSERT INTO ${leases} AS l (name, owner, until)
+           SELECT $3 || id, $4, $6::timestamptz FROM due
+           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+             WHERE l.until <= $5::timestamptz
+           RETURNING substr(name, length($3) + 1) AS id
+         )
+         SELECT t.data FROM ${context.table('tickets')} t JOIN claimed c ON c.id = t.id
+          ORDER BY t.next_check_at, t.id`,
+        [dueBefore, batchSize(limit), DUE_CLAIM_PREFIX, owner, now, until],
+      );
+      return rows.map((row) => row.data);
+    },
+
+    async releaseDueTickets(ticketIds: readonly string[], owner: string): Promise<void> {
+      if (ticketIds.length === 0) return;
+      await context.execute('releaseDueTickets', `DELETE FROM ${leases} WHERE name = ANY($1::text[]) AND owner = $2`, [
+        ticketIds.map((id) => DUE_CLAIM_PREFIX + id),
+        owner,
+      ]);
     },
 
     async acquireLease({ name, owner, now, until }: LeaseRequest): Promise<boolean> {

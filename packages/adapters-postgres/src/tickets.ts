@@ -120,7 +120,7 @@ export function tickets(context: PostgresContext, language: SearchLanguage) {
           await rememberIdempotencyKey(client, context, changes.idempotency, changes.replaceIdempotencyBefore);
         }
         await storeAccessTokens(client, context, changes.accessTokens ?? []);
-        await announceChange(client, context, ticket);
+        await announceChange(client, context, changes);
       });
     },
 

@@ -44,7 +44,17 @@ test('a change on one server is seen by the others; a refused one is not; a lost
   const ticket = makeTicket();
   await serverB.commit({ ticket: { kind: 'insert', ticket }, thread: [makeThreadEntry(ticket)], audit: [] });
   await until('the insert', () => seen.length === 1);
-  expect(seen[0]).toEqual({ type: 'ticket.changed', ticketId: ticket.id, number: ticket.number, version: 1 });
+  expect(seen[0]).toEqual({
+    type: 'ticket.changed',
+    kind: 'created',
+    ticketId: ticket.id,
+    number: ticket.number,
+    version: 1,
+    departmentId: ticket.departmentId,
+    commands: [],
+    actor: null,
+    at: ticket.updatedAt,
+  });
 
   // A stale update is refused and rolled back: PostgreSQL drops its notice with it.
   await expect(

@@ -16,4 +16,4 @@ const concurrently = Object.assign(
   { skip: (name: string, fn: () => Promise<void>) => test.skip(name, fn) },
 );
 
-runStorageConformance(concurrently, conformanceTarget(pool, raw));
+runStorageConformance(concurrently, conformanceTarget(pool, raw), { concurrency: 8 });

@@ -1,14 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createHelpDesk, manualClock } from '@ticketkit/core';
 import { standardWebhookNotifier } from '@ticketkit/server';
 import { afterAll, expect, test } from 'vitest';
 import { postgresStorage } from '../src/index.js';
+import { startListening } from './support/processes.js';
 import { DATABASE_URL, dropSchema, schemaName, testPool } from './support/temp-schema.js';
 
 /**
@@ -38,8 +38,6 @@ const OPENED = '2026-03-02T09:00:00.000Z';
 // 70 minutes in: the shared tickets' first responses (due after 1 hour) are overdue.
 const LATER = '2026-03-02T10:10:00.000Z';
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const fixture = fileURLToPath(new URL('./fixtures/http-app.ts', import.meta.url));
 
 /**
  * The receiving end: every webhook's `webhook-id`, in arrival order. Once
@@ -67,26 +65,9 @@ async function startReceiver() {
 }
 
 function startApp(name: string, webhook: string, breaches: string) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fixture, DATABASE_URL, schema, name, LATER, webhook, breaches],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const port = new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited (${code}): ${stderr}`)));
-  });
-  return { name, child, port, stderr: () => stderr };
+  const app = startListening('http-app.ts', [DATABASE_URL, schema, name, LATER, webhook, breaches], name);
+  children.push(app.child);
+  return { name, ...app };
 }
 
 interface Acknowledged {

@@ -6,7 +6,7 @@ import { dropSchema, schemaName, testPool } from './support/temp-schema.js';
 
 /**
  * Every queue page (first and deep, across all departments, one, and
- * several), the due-ticket batch, delivery claims and a search read an
+ * several), the due-ticket batch and claim, delivery claims and a search read an
  * index and never sort or scan the table: asserted on EXPLAIN of the exact
  * statements the adapter runs, after ANALYZE on 20,000 tickets.
  */
@@ -129,6 +129,22 @@ test('a customer’s tickets, the due batch and delivery claims read their index
   expect(claim).toMatch(/deliveries_due/);
   expect(claim).toMatch(/LockRows/);
   expect(claim).not.toMatch(/Seq Scan/);
+  // The due claim walks the due index in order, locks and stops at the limit (no sort of the whole backlog);
+  // the tickets it returns come by primary key, sorted as at most 100 rows. The leases table, small here,
+  // may be read whole.
+  const dueClaim = await planOf(() =>
+    storage.claimDueTickets({
+      dueBefore: '2026-03-02T00:00:00.000Z',
+      limit: 100,
+      owner: 'a',
+      now: '2026-03-02T00:00:00.000Z',
+      until: '2026-03-02T00:05:00.000Z',
+    }),
+  );
+  const picking = dueClaim.slice(dueClaim.indexOf('CTE due'), dueClaim.indexOf('CTE claimed'));
+  expect(picking, dueClaim).toMatch(/Limit[\s\S]*LockRows[\s\S]*Index Scan using tickets_due/);
+  expect(picking, dueClaim).not.toMatch(/Sort/);
+  expect(dueClaim).not.toMatch(/Seq Scan on tickets/);
 });
 
 test('search reads the GIN index of the search vectors', async () => {

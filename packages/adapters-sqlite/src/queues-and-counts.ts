@@ -55,7 +55,8 @@ export function queuesAndCounts(context: SqliteContext) {
   return {
     async listTickets(query: TicketListQuery): Promise<Page<Ticket>> {
       const { filter, order, limit } = query;
-      const departments = filter.departmentIds;
+      // A department named twice is one range: read twice, its tickets would be listed twice.
+      const departments = filter.departmentIds && [...new Set(filter.departmentIds)];
       if (departments?.length === 0) return { items: [], nextCursor: null };
       // One index range per department, merged: a few short range reads instead of a sort.
       const rows = (departments ?? [undefined]).flatMap((department) => scanPage(filter, department, query, limit + 1));

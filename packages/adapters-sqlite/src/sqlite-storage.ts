@@ -3,18 +3,22 @@ import {
   type Delivery,
   type DeliveryClaim,
   type DeliveryListQuery,
+  type DueTicketClaim,
   type DueTicketQuery,
   type LeaseRequest,
+  localChangeListeners,
   type OutboxDeferral,
   type OutboxDispatch,
   type OutboxMessage,
   type OutboxQuery,
   type Page,
   type StorageAdapter,
+  type StorageChangeListener,
   type Ticket,
   type TicketFilter,
   TicketkitError,
   type TicketSearchQuery,
+  type Unsubscribe,
 } from '@ticketkit/core';
 import { accessTokens } from './access-tokens.js';
 import { type BackgroundWorker, startBackgroundWorker } from './background-worker.js';
@@ -94,6 +98,15 @@ export interface SqliteStorage extends StorageAdapter {
   acquireLease(lease: LeaseRequest): Promise<boolean>;
   /** Gives a lease back if `owner` holds it (always present here). */
   releaseLease(name: string, owner: string): Promise<void>;
+  /** Claims due tickets for one scheduler in one `BEGIN IMMEDIATE` transaction (always present here). */
+  claimDueTickets(claim: DueTicketClaim): Promise<Ticket[]>;
+  /** Gives back a scheduler's claims on due tickets (always present here). */
+  releaseDueTickets(ticketIds: readonly string[], owner: string): Promise<void>;
+  /**
+   * Hears every commit of this adapter, after it committed, in commit order
+   * (always present here). Other processes on the same file are not heard.
+   */
+  subscribe(listener: StorageChangeListener): Promise<Unsubscribe>;
   /** Stores an access token's hash (always present here). */
   putAccessToken(record: AccessTokenRecord): Promise<void>;
   /** An access token's record by hash, one primary-key lookup (always present here). */
@@ -166,6 +179,13 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   db.pragma(`mmap_size = ${Math.max(0, Math.trunc(options.mmapSize ?? 268_435_456))}`);
 
   const context = createSqliteContext(db);
+  // Only this adapter's commits are heard: SQLite cannot tell one process of another's (live events across
+  // processes need PostgreSQL).
+  const changeListeners = localChangeListeners((error) =>
+    process.emitWarning(
+      `ticketkit sqlite: a change listener threw: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
   let migrated = false;
   let commits = 0;
   let nextOptimize = OPTIMIZE_FIRST;
@@ -265,6 +285,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       committed(1);
     },
     getTicket: ticketParts.getTicket,
+    subscribe: changeListeners.subscribe,
     ...threadAndAudit(context),
     ...queuesAndCounts(context),
     ...search(context, searchWindow),
@@ -284,5 +305,10 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       });
     }
   }
+  // Outermost, so every commit path (a group, the write thread, the host's transaction) is heard after it succeeds.
+  const commit = adapter.commit;
+  // Nobody listening (no server streaming from storage): the commit's own promise, not one more on the hot path.
+  adapter.commit = (changes) =>
+    changeListeners.listening ? commit(changes).then(() => changeListeners.announce(changes)) : commit(changes);
   return adapter;
 }

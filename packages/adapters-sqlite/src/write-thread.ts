@@ -17,6 +17,8 @@ export const WRITE_METHODS = [
   'updateDelivery',
   'acquireLease',
   'releaseLease',
+  'claimDueTickets',
+  'releaseDueTickets',
   'putAccessToken',
   'revokeAccessTokens',
   'putRecord',

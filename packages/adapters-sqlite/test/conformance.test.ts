@@ -2,4 +2,4 @@ import { runStorageConformance } from '@ticketkit/core/testing';
 import { test } from 'vitest';
 import { conformanceTarget } from './support/temp-database.js';
 
-runStorageConformance(test, conformanceTarget());
+runStorageConformance(test, conformanceTarget(), { concurrency: 8 });

@@ -301,7 +301,7 @@ describe('auto-close and reminders', () => {
 });
 
 describe('several schedulers on one storage', () => {
-  async function twoDesks(storage: StorageAdapter & { state?: MemoryStorage['state'] }) {
+  async function twoDesks(storage: StorageAdapter & { state?: MemoryStorage['state'] }, count = 30) {
     const clock = manualClock('2026-03-02T09:00:00Z');
     const make = () => createHelpDesk({ storage, clock, logger: recordingLogger() });
     const [a, b] = [await make(), await make()];
@@ -309,7 +309,7 @@ describe('several schedulers on one storage', () => {
     await a.agents.upsert({ id: 'root', name: 'Root', email: 'root@bank.test', role: 'admin' });
     await a.slaPlans.upsert({ id: 'sev-a', name: 'SEV A', firstResponseWithin: '1h', resolveWithin: '8h' });
     const tickets = [];
-    for (let index = 0; index < 30; index++) {
+    for (let index = 0; index < count; index++) {
       const ticket = await a.tickets.open(
         { subject: `Ticket ${index}`, body: 'Help', departmentId: 'help' },
         { actor: actors.ken },
@@ -326,8 +326,30 @@ describe('several schedulers on one storage', () => {
     return { a, b, tickets, warnings };
   }
 
-  test('with leases, one sweeps tickets while the other waits its turn; each warning fires once', async () => {
+  test('with per-ticket claims, both sweep and share the tickets; each warning fires once', async () => {
     const storage = (await import('../src/index.js')).memoryStorage();
+    // More due tickets than one claim takes (100), so the second scheduler gets the rest.
+    const { a, b, tickets, warnings } = await twoDesks(storage, 150);
+    const reports = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
+    expect(reports.map((report) => report.sweptTickets)).toEqual([true, true]);
+    const checked = reports.map((report) => report.tickets.checked);
+    expect(
+      checked.every((count) => count > 0),
+      `both schedulers checked tickets: ${checked}`,
+    ).toBe(true);
+    expect(
+      checked.reduce((sum, count) => sum + count, 0),
+      'each due ticket checked by one scheduler',
+    ).toBe(150);
+    expect(warnings.sort()).toEqual(tickets.map((ticket) => ticket.id).sort());
+    expect(storage.state.leases.size, 'the claims are given back').toBe(0);
+  });
+
+  test('with leases, one sweeps tickets while the other waits its turn; each warning fires once', async () => {
+    const memory = (await import('../src/index.js')).memoryStorage();
+    // An adapter with leases but without per-ticket claims.
+    const { claimDueTickets: _claim, releaseDueTickets: _release, ...rest } = memory;
+    const storage = { ...rest, state: memory.state };
     const { a, b, tickets, warnings } = await twoDesks(storage);
     const reports = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
     expect(reports.map((report) => report.sweptTickets).sort()).toEqual([false, true]);
@@ -338,7 +360,13 @@ describe('several schedulers on one storage', () => {
   test('without leases both sweep, and ticket versions still keep each warning to one', async () => {
     const memory = (await import('../src/index.js')).memoryStorage();
     // An adapter without the optional lease methods.
-    const { acquireLease: _acquire, releaseLease: _release, ...rest } = memory;
+    const {
+      acquireLease: _acquire,
+      releaseLease: _release,
+      claimDueTickets: _claim,
+      releaseDueTickets: _give,
+      ...rest
+    } = memory;
     const storage: StorageAdapter = { ...rest };
     const { a, b, tickets, warnings } = await twoDesks(storage);
     const reports = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStorage } from '@ticketkit/adapter-sqlite';
-import { createHelpDesk, type HelpDesk, manualClock } from '@ticketkit/core';
+import { createHelpDesk, type HelpDesk, manualClock, type StorageAdapter, type StorageChange } from '@ticketkit/core';
 import { createSupportApi, type SupportApi, toNodeHandler } from '@ticketkit/server';
 import { afterEach, expect, test } from 'vitest';
-import { EventHub } from '../src/events/event-hub.js';
+import { EventHub, type EventStreamOptions } from '../src/events/event-hub.js';
 import { eventRoutes } from '../src/routes/event-routes.js';
 
 /**
@@ -37,7 +37,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(events: { heartbeatMs?: number; bufferSize?: number } = {}) {
+async function setup(events: EventStreamOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ticketkit-events-'));
   const desk: HelpDesk = await createHelpDesk({
     storage: sqliteStorage({ filename: join(dir, 'desk.db') }),
@@ -233,4 +233,86 @@ test('a client that disconnects is forgotten: by abort and by cancel', async () 
   await cancelled.cancel();
   expect(hub.connected).toBe(0);
   hub.close();
+});
+
+test('from storage: one frame per change, ids of ticket and version, resume by id, bookkeeping left out', async () => {
+  const { connect, open, desk } = await setup({ source: 'storage' });
+  const stream = await connect('isabella');
+  const ticket = await open('help', 'Card blocked');
+  const created = await stream.next();
+  expect(created.event).toBe('ticket.created');
+  expect(created.id).toBe(`${ticket.id}:1`);
+  stream.close();
+  const agent = { actor: { type: 'agent', id: 'isabella' } } as const;
+  // A reply on an open ticket moves no status here: one change, one frame (the desk source would send two).
+  await desk.tickets.reply(ticket.id, { body: 'On it' }, agent);
+  await desk.tickets.note(ticket.id, { body: 'Called the bank' }, agent);
+  const again = await connect('isabella', created.id);
+  const replied = await again.next();
+  expect([replied.event, replied.id]).toEqual(['ticket.replied', `${ticket.id}:2`]);
+  expect(JSON.parse(replied.data ?? '{}')).toMatchObject({
+    version: 2,
+    commands: [{ command: 'reply', event: 'AGENT_REPLY' }],
+    actor: { type: 'agent', id: 'isabella' },
+  });
+  expect((await again.next()).id).toBe(`${ticket.id}:3`);
+  const unknown = await connect('isabella', `${ticket.id}:99`);
+  const reset = await unknown.next();
+  expect(reset.event).toBe('reset');
+  expect(JSON.parse(reset.data ?? '{}').reason).toMatch(/no longer kept here/);
+});
+
+test("source 'storage' on a storage without a change feed is refused, naming the option", async () => {
+  const { memoryStorage } = await import('@ticketkit/core');
+  const { subscribe: _subscribe, ...storage } = memoryStorage();
+  const desk = await createHelpDesk({ storage });
+  cleanups.push(() => desk.close());
+  expect(() => createSupportApi(desk, { events: { source: 'storage' } })).toThrow(
+    expect.objectContaining({
+      code: 'VALIDATION_FAILED',
+      details: expect.objectContaining({ issues: [expect.objectContaining({ path: ['events', 'source'] })] }),
+    }),
+  );
+  // 'auto' falls back to the desk's own events.
+  expect(new EventHub(desk, {}).source).toBe('desk');
+});
+
+test('from a shared feed (auto): a resync tells every client to reload and forgets what came before', async () => {
+  const { memoryStorage } = await import('@ticketkit/core');
+  const memory = memoryStorage();
+  let heard: ((change: StorageChange) => void) | undefined;
+  // A memory storage that says its feed is shared, and lets the test play the lost connection.
+  const storage: StorageAdapter = {
+    ...memory,
+    sharedChanges: true,
+    subscribe: async (listener) => {
+      heard = listener;
+      return memory.subscribe?.(listener) ?? (async () => {});
+    },
+  };
+  const desk = await createHelpDesk({ storage });
+  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+  await desk.agents.upsert({ id: 'isabella', name: 'Isabella', email: 'i@bank.test', departmentIds: ['help'] });
+  const api = createSupportApi(desk, { authenticate: () => ({ type: 'agent', id: 'isabella' }) });
+  const server: Server = createServer(toNodeHandler(api));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await desk.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  const stream = await openStream(port, 'isabella');
+  const ticket = await desk.tickets.open(
+    { requester: { email: 'ken@example.com' }, subject: 'Card blocked', body: 'Help', departmentId: 'help' },
+    { actor: { type: 'system' } },
+  );
+  const created = await stream.next();
+  expect(created.id).toBe(`${ticket.id}:1`);
+  heard?.({ type: 'resync' });
+  const reset = await stream.next();
+  expect(reset.event).toBe('reset');
+  expect(JSON.parse(reset.data ?? '{}').reason).toMatch(/missed changes/);
+  const resumed = await openStream(port, 'isabella', created.id);
+  expect((await resumed.next()).event, 'nothing before the resync can be resumed across it').toBe('reset');
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -59,4 +59,39 @@ export function readyThenGo(): Promise<void> {
       resolve();
     });
   });
+}
+
+/** A fixture app server started by {@link startListening}. */
+export interface ListeningApp {
+  child: ChildProcess;
+  /** The port it printed (`listening <port>`); rejects if it exits first. */
+  port: Promise<number>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Starts a fixture app server (TypeScript through tsx, from the repository
+ * root) that prints `listening <port>` once up.
+ */
+export function startListening(fixture: string, args: readonly string[], name: string): ListeningApp {
+  const script = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const port = new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited (${code}): ${stderr}`)));
+  });
+  return { child, port, stderr: () => stderr };
 }

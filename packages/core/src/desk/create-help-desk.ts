@@ -21,6 +21,7 @@ import { TICKET_COMMANDS } from '../tickets/ticket-commands.js';
 import { createTicketNumberer } from '../tickets/ticket-numbers.js';
 import { getHistory, getThread, getTicket, searchTickets } from '../tickets/ticket-queries.js';
 import { systemClock } from '../time/clock.js';
+import { createChangesApi } from './changes-api.js';
 import type { DeskContext } from './desk-context.js';
 import type { HelpDesk, TicketsApi } from './help-desk.js';
 import { type HelpDeskOptions, resolveSettings } from './help-desk-options.js';
@@ -186,6 +187,7 @@ export async function createHelpDesk<TFields = Record<string, unknown>>(
     scheduler,
     deliveries: createDeliveriesApi(desk, desk.outbox),
     accessTokens: createAccessTokens(desk),
+    changes: createChangesApi(storage),
     lifecycle: desk.lifecycle,
     customFields: options.fields,
     on: (event, listener) => desk.bus.on(event, listener),

@@ -32,6 +32,7 @@ import type { Ticket, TicketSummary } from '../schemas/ticket.js';
 import type { Page } from '../storage/storage-adapter.js';
 import type { CannedResponsesApi } from '../tickets/canned-responses-api.js';
 import type { Duration } from '../time/duration.js';
+import type { ChangesApi } from './changes-api.js';
 import type { DirectoryApi } from './directory-api.js';
 
 export type { DirectoryApi } from './directory-api.js';
@@ -211,6 +212,8 @@ export interface HelpDesk<TFields = Record<string, unknown>> {
   readonly deliveries: DeliveriesApi;
   /** Customer access tokens: a link that opens one ticket to its requester, without a session. */
   readonly accessTokens: AccessTokensApi;
+  /** Committed ticket changes as the storage announces them (every server's, on PostgreSQL). */
+  readonly changes: ChangesApi;
   /** The host's custom-field schema (`fields` option), for forms and API documents; `undefined` without one. */
   readonly customFields: StandardSchemaV1 | undefined;
   /** The desk's lifecycle: ask it which events are allowed in a state. */

@@ -1,4 +1,5 @@
 export type { CannedResponsesApi, RenderCannedResponseOptions } from '../tickets/canned-responses.js';
+export type { ChangesApi } from './changes-api.js';
 export { createHelpDesk } from './create-help-desk.js';
 export type {
   DirectoryApi,

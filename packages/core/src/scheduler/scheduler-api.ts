@@ -33,7 +33,8 @@ export interface SweepReport {
   durationMs: number;
   /**
    * `false` when another scheduler on the same storage held the ticket
-   * sweep's lease, so this one only delivered notifications.
+   * sweep's lease, so this one only delivered notifications. Always `true`
+   * on storage that claims due tickets one by one (`claimDueTickets`).
    */
   sweptTickets: boolean;
   /** The ticket sweep. */
@@ -60,8 +61,10 @@ export interface Scheduler {
   /**
    * One sweep: every ticket whose next check has come (in bounded batches,
    * from the storage's due-time index), then the notification outbox. Safe
-   * to run in several processes on one storage: a lease keeps the ticket
-   * sweep to one scheduler at a time, and each ticket's version keeps every
+   * to run in several processes on one storage: schedulers share the due
+   * tickets by per-ticket claims where the storage has them
+   * (`claimDueTickets`), else a lease keeps the ticket sweep to one
+   * scheduler at a time; and each ticket's version keeps every
    * warning, breach, reminder and auto-close to exactly one even without it.
    * A call made while a sweep runs waits for it, then sweeps again.
    */

@@ -80,7 +80,18 @@ export function createScheduler(desk: DeskContext, outbox: Outbox): Scheduler {
     }
   }
 
-  async function sweepTickets(report: TicketSweepReport): Promise<boolean> {
+  /** Checks the tickets of one batch, each once per version: one whose command failed is not retried in a tight loop. */
+  async function checkBatch(due: readonly Ticket[], seen: Set<string>, report: TicketSweepReport) {
+    const fresh = due.filter((ticket) => !seen.has(`${ticket.id}@${ticket.version}`));
+    for (const ticket of fresh) {
+      seen.add(`${ticket.id}@${ticket.version}`);
+      await check(ticket, report);
+    }
+    return fresh.length;
+  }
+
+  /** The sweep under one lease: of N schedulers on one storage, one sweeps at a time. */
+  async function sweepUnderLease(report: TicketSweepReport): Promise<boolean> {
     const lease = () => {
       const now = desk.clock.now();
       return desk.storage.acquireLease({
@@ -91,24 +102,58 @@ export function createScheduler(desk: DeskContext, outbox: Outbox): Scheduler {
       });
     };
     if (!(await lease())) return false;
-    // A ticket is looked at once per version: one whose command failed is not retried in a tight loop.
     const seen = new Set<string>();
     try {
       for (let batch = 0; batch < MAX_BATCHES; batch++) {
         if (batch > 0 && !(await lease())) break;
         const dueBefore = desk.clock.now().toISOString();
         const due = await desk.storage.listDueTickets({ dueBefore, limit: BATCH });
-        const fresh = due.filter((ticket) => !seen.has(`${ticket.id}@${ticket.version}`));
-        if (fresh.length === 0) break;
-        for (const ticket of fresh) {
-          seen.add(`${ticket.id}@${ticket.version}`);
-          await check(ticket, report);
-        }
+        if ((await checkBatch(due, seen, report)) === 0) break;
       }
     } finally {
       await desk.storage.releaseLease(LEASE, owner);
     }
     return true;
+  }
+
+  /**
+   * The sweep by claims: each batch claims due tickets nobody else holds, so
+   * N schedulers share one sweep's tickets. The claims are given back at the
+   * end (a ticket whose check failed is then due again for the next sweep);
+   * a scheduler that dies loses them after `LEASE_MS`.
+   */
+  async function sweepByClaims(
+    claimDueTickets: NonNullable<typeof desk.storage.claimDueTickets>,
+    releaseDueTickets: NonNullable<typeof desk.storage.releaseDueTickets>,
+    report: TicketSweepReport,
+  ): Promise<boolean> {
+    const claimed: string[] = [];
+    const seen = new Set<string>();
+    try {
+      for (let batch = 0; batch < MAX_BATCHES; batch++) {
+        const now = desk.clock.now();
+        const due = await claimDueTickets({
+          dueBefore: now.toISOString(),
+          limit: BATCH,
+          owner,
+          now: now.toISOString(),
+          until: new Date(now.getTime() + LEASE_MS).toISOString(),
+        });
+        if (due.length === 0) break;
+        claimed.push(...due.map((ticket) => ticket.id));
+        await checkBatch(due, seen, report);
+      }
+    } finally {
+      if (claimed.length > 0) await releaseDueTickets(claimed, owner);
+    }
+    return true;
+  }
+
+  function sweepTickets(report: TicketSweepReport): Promise<boolean> {
+    const { claimDueTickets, releaseDueTickets } = desk.storage;
+    return claimDueTickets && releaseDueTickets
+      ? sweepByClaims(claimDueTickets, releaseDueTickets, report)
+      : sweepUnderLease(report);
   }
 
   async function sweep(): Promise<SweepReport> {

@@ -62,3 +62,10 @@ export function rankSearchMatches<M extends SearchMatch>(matches: readonly M[], 
     )
     .map(({ match }) => match);
 }
+
+/**
+ * Where SQL adapters keep a scheduler's claim on a due ticket: a row of their
+ * leases table under this name prefix plus the ticket id, so claims need no
+ * table of their own and a lapsed one is taken over like any lease.
+ */
+export const DUE_CLAIM_PREFIX = 'ticketkit:due:';

@@ -1,11 +1,13 @@
 export {
   type CountCell,
   countCellOf,
+  DUE_CLAIM_PREFIX,
   rankSearchMatches,
   type SearchMatch,
   sameCountCell,
   storageBatchSize,
 } from './adapter-helpers.js';
+export { localChangeListeners, ticketChangeOf } from './change-announcements.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export {
   DELIVERY_STATUSES,
@@ -25,6 +27,8 @@ export {
   type AccessTokenRecord,
   type ChangeSet,
   DELIVERY_STORAGE_METHODS,
+  DUE_CLAIM_STORAGE_METHODS,
+  type DueTicketClaim,
   type DueTicketQuery,
   type IdempotencyRecord,
   type NotificationAudience,
@@ -41,6 +45,13 @@ export {
   type TicketSearchQuery,
   type TicketWrite,
 } from './storage-adapter.js';
+export type {
+  ResyncChange,
+  StorageChange,
+  StorageChangeListener,
+  TicketChange,
+  Unsubscribe,
+} from './storage-changes.js';
 export {
   compareTickets,
   matchesFilter,

@@ -3,11 +3,14 @@ import type { AuditEvent } from '../schemas/audit.js';
 import type { DirectoryKind, DirectoryRecords } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
+import { DUE_CLAIM_PREFIX } from './adapter-helpers.js';
+import { localChangeListeners } from './change-announcements.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Delivery } from './delivery-records.js';
 import type {
   AccessTokenRecord,
   ChangeSet,
+  DueTicketClaim,
   DueTicketQuery,
   IdempotencyRecord,
   OutboxMessage,
@@ -32,7 +35,7 @@ export interface MemoryStorageState {
   outbox: Map<string, OutboxMessage>;
   /** Deliveries by id, in the order they were written. */
   deliveries: Map<string, Delivery>;
-  /** Leases by name. */
+  /** Leases by name; a scheduler's claim on a due ticket is the lease `ticketkit:due:<ticket id>`. */
   leases: Map<string, { owner: string; until: string }>;
   /** Access token records by hash. */
   accessTokens: Map<string, AccessTokenRecord>;
@@ -77,6 +80,14 @@ export function memoryStorage(): MemoryStorage {
     records: new Map(),
   };
   const numbers = new Map<string, string>();
+  const listeners = localChangeListeners((error) => console.warn('ticketkit memory: a change listener threw', error));
+  /** Tickets due by `dueBefore` that `keep` keeps, earliest first (then by id). */
+  const dueTickets = (dueBefore: string, keep: (ticket: Ticket) => boolean) => {
+    const key = (ticket: Ticket) => `${ticket.nextCheckAt}|${ticket.id}`;
+    return [...state.tickets.values()]
+      .filter((ticket) => ticket.nextCheckAt !== null && ticket.nextCheckAt <= dueBefore && keep(ticket))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  };
   const threadIds = new Set<string>();
   const auditIds = new Set<string>();
 
@@ -169,6 +180,7 @@ export function memoryStorage(): MemoryStorage {
       for (const record of changes.accessTokens ?? []) {
         if (!state.accessTokens.has(record.hash)) state.accessTokens.set(record.hash, copy(record));
       }
+      listeners.announce(changes);
     },
 
     async getTicket(lookup: TicketLookup) {
@@ -210,15 +222,26 @@ export function memoryStorage(): MemoryStorage {
     },
 
     async listDueTickets(query: DueTicketQuery) {
-      const due = [...state.tickets.values()].filter(
-        (ticket) => ticket.nextCheckAt !== null && ticket.nextCheckAt <= query.dueBefore,
-      );
-      const key = (ticket: Ticket) => `${ticket.nextCheckAt}|${ticket.id}`;
-      return due
-        .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+      return dueTickets(query.dueBefore, () => true)
         .slice(0, query.limit)
         .map(copy);
     },
+
+    async claimDueTickets({ dueBefore, limit, owner, now, until }: DueTicketClaim) {
+      // No await between the check and the claim: in one process that is atomic.
+      const free = (ticket: Ticket) => !((state.leases.get(DUE_CLAIM_PREFIX + ticket.id)?.until ?? '') > now);
+      const claimed = dueTickets(dueBefore, free).slice(0, limit);
+      for (const ticket of claimed) state.leases.set(DUE_CLAIM_PREFIX + ticket.id, { owner, until });
+      return claimed.map(copy);
+    },
+
+    async releaseDueTickets(ticketIds, owner) {
+      for (const id of ticketIds) {
+        if (state.leases.get(DUE_CLAIM_PREFIX + id)?.owner === owner) state.leases.delete(DUE_CLAIM_PREFIX + id);
+      }
+    },
+
+    subscribe: listeners.subscribe,
 
     async listPendingOutbox(query) {
       const due: OutboxMessage[] = [];

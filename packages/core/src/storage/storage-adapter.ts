@@ -13,6 +13,7 @@ import type {
   OutboxDispatch,
   OutboxQuery,
 } from './delivery-records.js';
+import type { StorageChangeListener, Unsubscribe } from './storage-changes.js';
 
 /**
  * Which tickets a list, count or search covers. Every given condition must
@@ -190,6 +191,19 @@ export interface DueTicketQuery {
 }
 
 /**
+ * A scheduler's claim on due tickets: while it holds a ticket's claim, no
+ * other scheduler on the same storage is given that ticket.
+ */
+export interface DueTicketClaim extends DueTicketQuery {
+  /** Who claims (one id per scheduler). */
+  owner: string;
+  /** The time now (ISO 8601): claims that ran out by now are free. */
+  now: string;
+  /** Until when the claims hold (ISO 8601); a scheduler that dies loses them then. */
+  until: string;
+}
+
+/**
  * Everything one command writes, committed atomically: all of it or nothing.
  * Adapters write the ticket, then the thread entries in array order, then the
  * audit events, the outbox messages and the idempotency record, inside one
@@ -259,6 +273,18 @@ export interface StorageAdapter {
    * Fallback: scans every ticket (fine for small desks).
    */
   listDueTickets?(query: DueTicketQuery): Promise<Ticket[]>;
+  /**
+   * Claims up to `limit` tickets due by `dueBefore` (as `listDueTickets`
+   * selects them, earliest first) that nobody holds a live claim on at `now`
+   * — not even `owner` — for `owner` until `until`, and returns them. Two
+   * concurrent claims never return the same ticket; a claim that ran out
+   * (its scheduler died) is taken over. With it, several schedulers share
+   * one sweep's tickets; without it, one scheduler at a time sweeps them all
+   * under a lease. PostgreSQL: `FOR UPDATE SKIP LOCKED`.
+   */
+  claimDueTickets?(claim: DueTicketClaim): Promise<Ticket[]>;
+  /** Gives back `owner`'s claims on these tickets (at the end of a sweep). Needed with `claimDueTickets`. */
+  releaseDueTickets?(ticketIds: readonly string[], owner: string): Promise<void>;
   /** A ticket's thread, in commit order. */
   listThread(ticketId: string): Promise<ThreadEntry[]>;
   /** A ticket's audit events, in commit order. */
@@ -309,6 +335,22 @@ export interface StorageAdapter {
   releaseLease?(name: string, owner: string): Promise<void>;
 
   /**
+   * Calls `listener` with a `TicketChange` for every change set
+   * committed, after it committed, in commit order — never for one that
+   * failed. Resolves once listening; the returned function stops it.
+   * Optional: the server's `GET /events` uses it (see `sharedChanges`).
+   */
+  subscribe?(listener: StorageChangeListener): Promise<Unsubscribe>;
+  /**
+   * `true` when `subscribe` reports the commits of every process on the
+   * storage (PostgreSQL's LISTEN/NOTIFY), not only this adapter's own
+   * (memory, SQLite). Servers then stream from storage, so an agent sees
+   * changes made through any server.
+   * @default false
+   */
+  readonly sharedChanges?: boolean;
+
+  /**
    * Stores an access token record. Storing a hash that is already stored
    * changes nothing (issuing the same token twice is one token). Needed by
    * hosts that give customers access tokens (`desk.accessTokens`), as are the
@@ -351,6 +393,12 @@ export const DELIVERY_STORAGE_METHODS = [
   'updateDelivery',
   'getDelivery',
   'listDeliveries',
+] as const satisfies readonly (keyof StorageAdapter)[];
+
+/** The methods a {@link StorageAdapter} has for claiming due tickets per ticket: both or neither. */
+export const DUE_CLAIM_STORAGE_METHODS = [
+  'claimDueTickets',
+  'releaseDueTickets',
 ] as const satisfies readonly (keyof StorageAdapter)[];
 
 /** The methods a {@link StorageAdapter} needs for customer access tokens (`desk.accessTokens`). */

@@ -3,6 +3,7 @@ import type { Ticket } from '../schemas/ticket.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   DELIVERY_STORAGE_METHODS,
+  DUE_CLAIM_STORAGE_METHODS,
   type DueTicketQuery,
   type Page,
   REQUIRED_STORAGE_METHODS,
@@ -13,11 +14,14 @@ import {
 import { compareTickets, searchScore } from './ticket-filter.js';
 
 /** A storage adapter as core uses it: every optional method present, every failure typed. */
-export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close'>> &
-  Pick<StorageAdapter, 'id' | 'init' | 'close'> & {
+export type StorageGateway = Required<Omit<StorageAdapter, 'init' | 'close' | OptionalCapability>> &
+  Pick<StorageAdapter, 'id' | 'init' | 'close' | OptionalCapability> & {
     /** Whether the adapter has the outbox and delivery methods (`DELIVERY_STORAGE_METHODS`). */
     readonly hasDeliveries: boolean;
   };
+
+// Capabilities core has no fallback for: present on the gateway only when the adapter has them.
+type OptionalCapability = 'claimDueTickets' | 'releaseDueTickets' | 'subscribe' | 'sharedChanges';
 
 /** The methods of {@link DELIVERY_STORAGE_METHODS} that `storage` lacks. */
 export function missingDeliveryMethods(storage: StorageAdapter): string[] {
@@ -119,9 +123,19 @@ export function createStorageGateway(adapter: StorageAdapter): StorageGateway {
   };
   // Access tokens are refused clearly when used on an adapter without them (they are the server's, and optional).
   const tokens = 'access-token (putAccessToken, getAccessToken, revokeAccessTokens)';
+  const claims = DUE_CLAIM_STORAGE_METHODS.every((name) => typeof adapter[name] === 'function');
   return {
     id: adapter.id,
     hasDeliveries: missingDeliveryMethods(adapter).length === 0,
+    ...(claims && {
+      claimDueTickets: (claim) => run('claimDueTickets', () => need(adapter.claimDueTickets, 'due-claim')(claim)),
+      releaseDueTickets: (ticketIds, owner) =>
+        run('releaseDueTickets', () => need(adapter.releaseDueTickets, 'due-claim')(ticketIds, owner)),
+    }),
+    ...(typeof adapter.subscribe === 'function' && {
+      subscribe: (listener) => run('subscribe', () => need(adapter.subscribe, 'subscribe')(listener)),
+      sharedChanges: adapter.sharedChanges === true,
+    }),
     init: adapter.init && (() => run('init', () => adapter.init?.() ?? Promise.resolve())),
     close: adapter.close && (() => run('close', () => adapter.close?.() ?? Promise.resolve())),
     commit: (changes) =>

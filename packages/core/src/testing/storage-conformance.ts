@@ -9,8 +9,11 @@ import { createStorageGateway } from '../storage/storage-gateway.js';
 import { compareTickets, matchesFilter, searchTerms } from '../storage/ticket-filter.js';
 import { manualClock } from '../time/clock.js';
 import { accessTokenCases } from './access-token-cases.js';
+import { changeCases } from './change-cases.js';
+import { concurrencyCases, raceFromOneVersion } from './concurrency-cases.js';
 import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
 import { deliveryCases } from './delivery-cases.js';
+import { dueClaimCases } from './due-claim-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 import { queueCountCases } from './queue-count-cases.js';
 
@@ -37,6 +40,13 @@ export interface StorageConformanceOptions {
    * @default 30000
    */
   timeout?: number;
+  /**
+   * How many commits the concurrent-commit tests run at once on one ticket
+   * (`concurrency: …`). Give it for an adapter that takes concurrent writers
+   * (several connections, processes or queued commits); left out, those
+   * tests are not registered.
+   */
+  concurrency?: number;
 }
 
 async function listAll(
@@ -188,26 +198,8 @@ const cases: Record<string, Case> = {
     assert.deepEqual(await backdoor.counts(), { tickets: 1, thread: 0, audit: 0, outbox: 0, idempotency: 0 });
   },
 
-  async 'versions: of two concurrent updates from one version, exactly one wins'({ adapter, backdoor }) {
-    const ticket = makeTicket();
-    await insert(adapter, ticket);
-    const attempts = ['a', 'b', 'c', 'd'].map((tag) =>
-      adapter.commit({
-        ticket: { kind: 'update', ticket: { ...ticket, subject: tag, version: 2 }, expectedVersion: 1 },
-        thread: [makeThreadEntry(ticket, { body: tag })],
-        audit: [],
-      }),
-    );
-    const results = await Promise.allSettled(attempts);
-    const won = results.filter((result) => result.status === 'fulfilled');
-    assert.equal(won.length, 1, 'exactly one concurrent update may win');
-    for (const result of results) if (result.status === 'rejected') expectConflict(result.reason, 'version');
-    const stored = await backdoor.ticket(ticket.id);
-    assert.equal(stored?.version, 2);
-    assert.deepEqual(
-      (await backdoor.thread(ticket.id)).map((entry) => entry.body),
-      [stored?.subject],
-    );
+  async 'versions: of two concurrent updates from one version, exactly one wins'(subject) {
+    await raceFromOneVersion(subject, 4);
   },
 
   async 'versions: an update moves the ticket between queues and counts'({ adapter }) {
@@ -585,6 +577,39 @@ const cases: Record<string, Case> = {
     }
   },
 
+  async 'queues: a department listed twice neither double counts nor repeats rows'({ adapter }) {
+    const gateway = createStorageGateway(adapter);
+    const tickets = population();
+    for (const ticket of tickets) await insert(adapter, ticket);
+    const repeated: Record<string, TicketFilter> = {
+      twice: { departmentIds: ['l2', 'l2'] },
+      repeatedWithStatus: { statuses: ['open', 'open', 'in_progress'], departmentIds: ['help', 'l2', 'help'] },
+    };
+    const counts = await gateway.countTickets(repeated);
+    for (const [name, filter] of Object.entries(repeated)) {
+      const expected = tickets.filter((ticket) => matchesFilter(ticket, filter));
+      assert.ok(expected.length > 0, `the population has tickets for ${name}`);
+      assert.equal(counts[name], expected.length, `count of ${name}`);
+      const ids = (await listAll(adapter, filter, 'oldest', 7)).map((ticket) => ticket.id);
+      assert.equal(new Set(ids).size, ids.length, `${name}: no ticket listed twice`);
+      assert.deepEqual(
+        ids,
+        expected.sort((a, b) => compareTickets(a, b, 'oldest')).map((ticket) => ticket.id),
+        name,
+      );
+    }
+    const searched = makeTicket({ subject: 'Quokka sighting', departmentId: 'l2' });
+    await insert(adapter, searched, [makeThreadEntry(searched, { body: 'a quokka at the gate' })]);
+    const found = await gateway.searchTickets({
+      text: 'quokka',
+      terms: searchTerms('quokka'),
+      filter: { departmentIds: ['l2', 'l2'] },
+      limit: 100,
+    });
+    const foundIds = found.items.map((ticket) => ticket.id);
+    assert.deepEqual(foundIds, [searched.id], 'search lists the ticket once');
+  },
+
   async 'search: matches subject words, thread words and numbers; every term must match'({ adapter }) {
     const gateway = createStorageGateway(adapter);
     const reset = makeTicket({ subject: 'Password reset needed', departmentId: 'help' });
@@ -748,9 +773,9 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases);
+Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases, dueClaimCases, changeCases);
 
-/** The names of every conformance test, for `skip`. */
+/** The names of every conformance test, for `skip` (the `concurrency: …` tests are named after the option's value). */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);
 
 /**
@@ -775,14 +800,19 @@ export function runStorageConformance(
   makeSubject: () => Promise<ConformanceSubject>,
   options: StorageConformanceOptions = {},
 ): void {
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 100)) {
+    throw new Error('runStorageConformance: concurrency must be a whole number from 2 to 100');
+  }
+  const registered: Record<string, Case> = { ...cases, ...(concurrency ? concurrencyCases(concurrency) : {}) };
   const skip = new Set(options.skip ?? []);
-  const unknown = [...skip].filter((name) => !(name in cases));
+  const unknown = [...skip].filter((name) => !(name in registered));
   if (unknown.length) {
     throw new Error(
-      `runStorageConformance: no such test to skip: ${unknown.join(', ')}. Known tests: ${STORAGE_CONFORMANCE_TESTS.join(' | ')}`,
+      `runStorageConformance: no such test to skip: ${unknown.join(', ')}. Known tests: ${Object.keys(registered).join(' | ')}`,
     );
   }
-  for (const [name, run] of Object.entries(cases)) {
+  for (const [name, run] of Object.entries(registered)) {
     const body = async () => {
       const subject = await makeSubject();
       try {

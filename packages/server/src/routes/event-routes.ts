@@ -12,7 +12,12 @@ export const streamEventSchema = z.object({
   /** The ticket as committed (without `actions`: fetch the ticket for those). */
   ticket: agentTicketSchema.omit({ actions: true }),
   at: z.string(),
-  actor: z.record(z.string(), z.unknown()),
+  /** Who made the change; `null` from storage when the change recorded no one. */
+  actor: z.record(z.string(), z.unknown()).nullable(),
+  /** From storage: the ticket version the change produced (the frame's `ticket` may be newer). */
+  version: z.number().int().optional(),
+  /** From storage: the commands the change ran, with their statechart events. */
+  commands: z.array(z.object({ command: z.string(), event: z.string().nullable() })).optional(),
 });
 
 const encoder = new TextEncoder();
@@ -25,7 +30,7 @@ export function eventRoutes(hub: EventHub): RouteSpec[] {
       path: '/events',
       operationId: 'events',
       summary:
-        'Server-sent events (text/event-stream) of the tickets the agent may see: `ticket.*` and `sla.*`, each frame with an `id`. Reconnect with `Last-Event-ID` to get what was missed; if the server no longer has it (restart, or more than its buffer), an `event: reset` frame says to reload. A comment line every 15 s keeps the connection open.',
+        'Server-sent events (text/event-stream) of the tickets the agent may see: `ticket.*` and `sla.*`, each frame with an `id`. Reconnect with `Last-Event-ID` to get what was missed; if the server no longer has it (restart, or more than its buffer), an `event: reset` frame says to reload. On storage with a shared change feed (PostgreSQL) the stream carries changes made through every server, one frame per change, with ids (`<ticket id>:<version>`) that every server knows, so a client may resume on another server. A comment line every 15 s keeps the connection open.',
       access: 'agent',
       headers: [{ name: 'Last-Event-ID', description: 'The id of the last event received, to resume after it.' }],
       responses: {
@@ -34,6 +39,8 @@ export function eventRoutes(hub: EventHub): RouteSpec[] {
       async handle({ request, identity }) {
         if (identity.kind !== 'session') throw new Error('checkAccess admits only signed-in agents here');
         const actor = identity.actor;
+        // From storage, the first request waits for the subscription: events before it would be missed.
+        await hub.ready;
         let stop = () => {};
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
