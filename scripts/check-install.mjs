@@ -4,6 +4,7 @@
 // the HTTP API in front of it. Proves that the tarballs hold `dist`, that each package has a `prepack` build
 // (so a fresh clone packs one too), that one copy of core is installed (a peer of the others), that the adapter
 // loads without better-sqlite3 and then names it, and that the three work together once it is there.
+// Then a strict TypeScript host type-checks against the packed declarations (their type dependencies come along).
 // Run it after `npm run build` (it packs with --ignore-scripts to reuse that build): about 5 s, plus the registry
 // lookups of the packages' own dependencies when the npm cache lacks them.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -47,14 +48,18 @@ try {
     tarballs.push(join(work, packed.filename));
   }
 
-  console.log('▶ npm install the tarballs into a fresh ESM project');
+  console.log('▶ npm install the tarballs into a fresh ESM project (with nodemailer 7, a peer of @ticketkit/email)');
   const host = join(work, 'host');
   mkdirSync(host);
   writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
-  const install = spawnSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], {
-    cwd: host,
-    encoding: 'utf8',
-  });
+  const install = spawnSync(
+    npm,
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs, 'nodemailer@^7'],
+    {
+      cwd: host,
+      encoding: 'utf8',
+    },
+  );
   check(install.status === 0, `npm install exits 0${install.status === 0 ? '' : `: ${install.stderr}`}`);
   for (const { pkg } of packages.filter(({ pkg }) => pkg.name !== '@ticketkit/core')) {
     const nested = join(host, 'node_modules', pkg.name, 'node_modules', '@ticketkit', 'core');
@@ -112,6 +117,40 @@ await desk.close();
   );
   check(desk.ok && desk.output === '201 200 open', `intake and read back over HTTP: ${desk.output}`);
   check(existsSync(join(host, 'data', 'helpdesk.db')), 'the database file is in data/ (created by the adapter)');
+
+  console.log('▶ a TypeScript host type-checks against the packed types (strict, skipLibCheck off)');
+  // What the packages' declarations import must come with the install: nodemailer 7, the version most hosts run,
+  // ships no types of its own (later majors do), so @ticketkit/email brings @types/nodemailer (and with it
+  // @types/node, which its declarations use too).
+  writeFileSync(
+    join(host, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', target: 'es2022' },
+      files: ['host.ts'],
+    }),
+  );
+  writeFileSync(
+    join(host, 'host.ts'),
+    `import { createHelpDesk, memoryStorage } from '@ticketkit/core';
+import { createEmailIntake, createImapPoller, emailNotifier, type IngestResult } from '@ticketkit/email';
+
+const threading = { domain: 'help.example.com', secret: 'a-secret-of-at-least-32-characters-long' };
+const desk = await createHelpDesk({
+  storage: memoryStorage(),
+  notifiers: [emailNotifier({ smtp: { host: 'smtp.example.com', port: 587 }, from: 'support@example.com', threading })],
+});
+const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'] });
+const poller = createImapPoller(intake, { host: 'imap.example.com', tls: { ca: 'PEM' }, auth: { user: 'u', pass: 'p' } });
+const kind: IngestResult['kind'] = 'created';
+export { kind, poller };
+`,
+  );
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', host], {
+    cwd: host,
+    encoding: 'utf8',
+  });
+  check(tsc.status === 0, `tsc -p exits 0${tsc.status === 0 ? '' : `:\n${tsc.stdout}${tsc.stderr}`}`);
+
   const esmOnly = run(
     'require.cjs',
     `try { require('@ticketkit/core'); console.log('loaded') } catch (e) { console.log(e.code) }`,

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEmailIntake, createImapPoller, type EmailIntake, type IngestResult } from '@ticketkit/email';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
@@ -128,4 +132,101 @@ test('with moveTo, what was taken is moved out of the inbox', async () => {
   await poller.start();
   expect(await admin.status('INBOX', { messages: true })).toMatchObject({ messages: 0 });
   expect(await admin.status('Processed', { messages: true })).toMatchObject({ messages: 1 });
+});
+
+test('a server without IDLE: the poller finds new mail by polling', async () => {
+  const dovecot = await startDovecot({ idle: false });
+  const { desk } = await deskWithTicket();
+  const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help' });
+  const admin = await imapClient(dovecot.port, dovecot.user, dovecot.pass);
+  // The server really has no IDLE (Dovecot's imap_capability without it).
+  expect(admin.capabilities.has('IDLE')).toBe(false);
+  expect(admin.capabilities.has('MOVE')).toBe(true);
+  await admin.append('INBOX', await mime('Waiting before the start', 'p1'));
+  const results: IngestResult[] = [];
+  const errors: unknown[] = [];
+  const poller = createImapPoller(intake, {
+    host: '127.0.0.1',
+    port: dovecot.port,
+    secure: false,
+    auth: { user: dovecot.user, pass: dovecot.pass },
+    pollIntervalMs: 300,
+    onResult: (result) => results.push(result),
+    onError: (error) => errors.push(error),
+  });
+  onTestFinished(() => poller.stop());
+  await poller.start();
+  expect(results.map((result) => result.kind)).toEqual(['created']);
+  await admin.append('INBOX', await mime('Arrives while polling', 'p2'));
+  await admin.append('INBOX', await mime('Arrives while polling too', 'p3'));
+  await vi.waitFor(() => expect(results).toHaveLength(3), { timeout: 10_000, interval: 50 });
+  expect(results.map((result) => result.kind)).toEqual(['created', 'created', 'created']);
+  expect(await admin.status('INBOX', { unseen: true })).toMatchObject({ unseen: 0 });
+  expect(errors).toEqual([]);
+});
+
+/** A throw-away self-signed certificate for 127.0.0.1, made with openssl. */
+function selfSignedCertificate(): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-cert-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  );
+  return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+}
+
+test('IMAPS: the poller reads over TLS, trusting the server’s certificate through the CA it is given', async () => {
+  const certificate = selfSignedCertificate();
+  const dovecot = await startDovecot({ tls: certificate });
+  const { desk } = await deskWithTicket();
+  const intake = createEmailIntake(desk, { threading, ownAddresses: ['support@example.com'], departmentId: 'help' });
+  const admin = new ImapFlow({
+    host: '127.0.0.1',
+    port: dovecot.imapsPort,
+    secure: true,
+    tls: { ca: certificate.cert },
+    auth: { user: dovecot.user, pass: dovecot.pass },
+    logger: false,
+  });
+  await admin.connect();
+  onTestFinished(() => admin.logout().catch(() => undefined));
+  await admin.append('INBOX', await mime('Over TLS', 't1'));
+  const auth = { user: dovecot.user, pass: dovecot.pass };
+
+  // Without the CA the self-signed certificate is refused: the poller does not start, and takes nothing.
+  const untrusting = createImapPoller(intake, { host: '127.0.0.1', port: dovecot.imapsPort, auth });
+  onTestFinished(() => untrusting.stop());
+  await expect(untrusting.start()).rejects.toThrow(/self[- ]signed/i);
+
+  const results: IngestResult[] = [];
+  const poller = createImapPoller(intake, {
+    host: '127.0.0.1',
+    port: dovecot.imapsPort,
+    secure: true,
+    tls: { ca: certificate.cert },
+    auth,
+    onResult: (result) => results.push(result),
+  });
+  onTestFinished(() => poller.stop());
+  await poller.start();
+  expect(results).toMatchObject([{ kind: 'created', ticket: { subject: 'Over TLS' } }]);
+  expect(await admin.status('INBOX', { unseen: true })).toMatchObject({ unseen: 0 });
 });

@@ -1,6 +1,7 @@
 import { createHelpDesk, memoryStorage } from '@ticketkit/core';
 import { createSupportApi } from '@ticketkit/server';
 import { expect, test } from 'vitest';
+import { apiCaller } from './support/call-api.js';
 
 /**
  * The customer's ETag is derived from what the customer sees: internal
@@ -16,16 +17,7 @@ test('internal notes and assignments leave the customer’s ETag alone; a public
   const api = createSupportApi(desk, {
     authenticate: (request) => (request.headers.get('x-agent') ? { type: 'agent', id: 'ann' } : null),
   });
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const response = await api.fetch(
-      new Request(`http://desk.test${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    );
-    return { status: response.status, etag: response.headers.get('etag'), text: await response.text() };
-  };
+  const call = apiCaller(api);
   const opened = await call(
     'POST',
     '/tickets',

@@ -470,6 +470,8 @@ interface BodyRoute {
   valid: fc.Arbitrary<Payload>;
   /** Who may call it at all (root passes every agent route, ken's session every customer one). */
   access: 'anyone' | 'ticket' | 'agent';
+  /** Takes an `Idempotency-Key` (checked before `If-Match`). */
+  keyed?: true;
 }
 
 const ticketPath = (suffix: string) => (ref: string) => `/tickets/${ref}${suffix}`;
@@ -524,7 +526,8 @@ const COMMANDS: BodyRoute[] = [
     name: 'reply',
     method: 'POST',
     path: ticketPath('/replies'),
-    fields: ['body', 'cannedResponseId'],
+    fields: ['body', 'cannedResponseId', 'idempotencyKey'],
+    keyed: true,
     valid: fc.oneof(
       fc.record({ body: multiline() }),
       fc.record({ cannedResponseId: fc.constantFrom('greeting', 'unknown-one') }),
@@ -560,7 +563,8 @@ const COMMANDS: BodyRoute[] = [
     name: 'note',
     method: 'POST',
     path: ticketPath('/notes'),
-    fields: ['body'],
+    fields: ['body', 'idempotencyKey'],
+    keyed: true,
     valid: fc.record({ body: multiline() }),
     access: 'agent',
   },
@@ -1062,11 +1066,10 @@ function expectedHeaderStatus(
   if (type !== null && OTHER_TYPES.includes(type)) return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
   if (type === null || !JSON_TYPES.includes(type)) return undefined;
   const key = headers.get('idempotency-key');
-  if (route === INTAKE) {
-    return key !== null && !/^[A-Za-z0-9._~+/=-]{16,255}$/.test(key)
-      ? { status: 422, code: 'VALIDATION_FAILED', names: 'Idempotency-Key' }
-      : undefined;
+  if ((route === INTAKE || route.keyed) && key !== null && !/^[A-Za-z0-9._~+/=-]{16,255}$/.test(key)) {
+    return { status: 422, code: 'VALIDATION_FAILED', names: 'Idempotency-Key' };
   }
+  if (route === INTAKE) return undefined;
   const version = headers.get('if-match');
   if (version !== null && !isETag(version)) return { status: 422, code: 'VALIDATION_FAILED', names: 'If-Match' };
   return undefined;

@@ -1,6 +1,7 @@
 import { createHelpDesk, memoryStorage } from '@ticketkit/core';
 import { createSupportApi } from '@ticketkit/server';
 import { expect, test } from 'vitest';
+import { apiCaller } from './support/call-api.js';
 
 /**
  * A host whose own sessions use the `Authorization` header (Basic, or its
@@ -21,22 +22,7 @@ async function setup() {
       return null;
     },
   });
-  const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
-    const response = await api.fetch(
-      new Request(`http://desk.test${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    );
-    const text = await response.text();
-    return {
-      status: response.status,
-      text,
-      json: JSON.parse(text) as Record<string, unknown>,
-      headers: response.headers,
-    };
-  };
+  const call = apiCaller(api);
   return { desk, call };
 }
 

@@ -1,8 +1,8 @@
 import {
   assignInputSchema,
-  bodyInputSchema,
   createHelpDesk,
   memoryStorage,
+  noteInputSchema,
   openTicketInputSchema,
   replyInputSchema,
   resolveInputSchema,
@@ -41,7 +41,15 @@ const CASES: [component: string, schema: z.ZodType, samples: unknown[]][] = [
   [
     'ReplyInput',
     replyInputSchema,
-    [{}, { body: 'Hi' }, { cannedResponseId: 'thanks' }, { body: 'Hi', cannedResponseId: 'thanks' }, { body: ' ' }],
+    [
+      {},
+      { body: 'Hi' },
+      { cannedResponseId: 'thanks' },
+      { body: 'Hi', cannedResponseId: 'thanks' },
+      { body: ' ' },
+      { body: 'Hi', idempotencyKey: '6f1c3a0e-2b7d-4c55-9a1e-0d2f4b8c7e91' },
+      { idempotencyKey: '6f1c3a0e-2b7d-4c55-9a1e-0d2f4b8c7e91' },
+    ],
   ],
   [
     'AssignInput',
@@ -61,7 +69,16 @@ const CASES: [component: string, schema: z.ZodType, samples: unknown[]][] = [
     updateInputSchema,
     [{}, { priority: 'high' }, { customStatus: null }, { subject: ' ' }, { subject: 'New' }, { colour: 'red' }],
   ],
-  ['NoteInput', bodyInputSchema, [{ body: 'Checked.' }, { body: ' \n' }, {}]],
+  [
+    'NoteInput',
+    noteInputSchema,
+    [
+      { body: 'Checked.' },
+      { body: ' \n' },
+      {},
+      { body: 'Checked.', idempotencyKey: '6f1c3a0e-2b7d-4c55-9a1e-0d2f4b8c7e91' },
+    ],
+  ],
   [
     'ResolveInput',
     resolveInputSchema,

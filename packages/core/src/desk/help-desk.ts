@@ -17,6 +17,7 @@ import type {
   EmptyInput,
   FeedbackInput,
   ListOptions,
+  NoteInput,
   OpenTicketInput,
   QueryOptions,
   QueueListOptions,
@@ -105,11 +106,14 @@ export interface TicketsApi<TFields = Record<string, unknown>> {
    * customer's message (which moves a ticket awaiting them back to work and
    * reopens a resolved one). A customer writing to a ticket closed longer
    * than `reopenWindow` ago gets a new ticket linked to it (`followUpOf`);
-   * that new ticket is returned.
+   * that new ticket is returned. A repeat with the same `idempotencyKey`
+   * (same actor, ticket and input, within `intake.idempotencyKeyTtl`) writes
+   * nothing and returns the ticket the first one committed to, as it is now;
+   * the same key with another input fails with `IDEMPOTENCY_MISMATCH`.
    */
   reply(ref: string, input: ReplyInput, options: CommandOptions): Promise<Ticket<TFields>>;
-  /** Adds an internal note, visible to agents only. */
-  note(ref: string, input: BodyInput, options: CommandOptions): Promise<Ticket<TFields>>;
+  /** Adds an internal note, visible to agents only. An `idempotencyKey` makes a repeat write nothing, as for `reply`. */
+  note(ref: string, input: NoteInput, options: CommandOptions): Promise<Ticket<TFields>>;
   /** Moves an assigned ticket to `in_progress`. */
   startWork(ref: string, input: EmptyInput, options: CommandOptions): Promise<Ticket<TFields>>;
   /** Asks the customer for information: a public reply, and the ticket awaits the customer. */

@@ -40,7 +40,8 @@ export interface DeliveriesApi {
    * delivery-status report came back, e.g. to the email intake): an attempt
    * with the reason — the remote server's answer — is added and the
    * delivery goes to the dead letter, where it shows beside the others.
-   * `null` when there is no such delivery.
+   * The same bounce recorded again (the delivery is dead with this very
+   * reason last) changes nothing. `null` when there is no such delivery.
    */
   recordBounce(id: string, reason: string): Promise<Delivery | null>;
   /**

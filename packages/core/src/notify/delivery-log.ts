@@ -65,6 +65,8 @@ export function createDeliveriesApi(desk: DeskContext, outbox: Outbox): Deliveri
       for (let round = 0; round < 3; round++) {
         const delivery = await stored(id);
         if (!delivery) return null;
+        // The same report taken twice (the email intake after a restart, a provider's retry) is recorded once.
+        if (delivery.status === 'dead' && delivery.attempts.at(-1)?.error === `bounced: ${text}`) return delivery;
         const at = desk.clock.now().toISOString();
         const bounced: Delivery = {
           ...delivery,

@@ -89,6 +89,8 @@ export const replyInputSchema = z
     body: multilineText().optional(),
     /** Reply with this canned response; when `body` is given too, `body` is sent (the agent's edit). */
     cannedResponseId: recordIdSchema.optional(),
+    /** A repeat with the same key (same actor, ticket and input) returns the ticket and writes nothing. */
+    idempotencyKey: idempotencyKey.optional(),
   })
   .refine((input) => input.body !== undefined || input.cannedResponseId !== undefined, {
     message: 'required (or give a cannedResponseId)',
@@ -97,12 +99,20 @@ export const replyInputSchema = z
 /** What `desk.tickets.reply` accepts. */
 export type ReplyInput = z.input<typeof replyInputSchema>;
 
-/** Schema of the input of `desk.tickets.note` and `desk.tickets.requestInfo`. */
+/** Schema of the input of `desk.tickets.requestInfo` (and, with an idempotency key, of `note`). */
 export const bodyInputSchema = z.strictObject({
   body: multilineText(),
 });
-/** What `desk.tickets.note` and `desk.tickets.requestInfo` accept. */
+/** What `desk.tickets.requestInfo` accepts. */
 export type BodyInput = z.input<typeof bodyInputSchema>;
+
+/** Schema of the input of `desk.tickets.note`. */
+export const noteInputSchema = bodyInputSchema.extend({
+  /** A repeat with the same key (same actor, ticket and input) returns the ticket and writes nothing. */
+  idempotencyKey: idempotencyKey.optional(),
+});
+/** What `desk.tickets.note` accepts. */
+export type NoteInput = z.input<typeof noteInputSchema>;
 
 /** Schema of the input of `desk.tickets.resolve`. */
 export const resolveInputSchema = z.strictObject({

@@ -8,6 +8,7 @@ import type {
   confirmResolutionInputSchema,
   emptyInputSchema,
   feedbackInputSchema,
+  noteInputSchema,
   openTicketInputSchema,
   reopenInputSchema,
   replyInputSchema,
@@ -31,7 +32,7 @@ export interface CommandInputs {
   /** `desk.tickets.reply` */
   reply: z.output<typeof replyInputSchema>;
   /** `desk.tickets.note` */
-  note: z.output<typeof bodyInputSchema>;
+  note: z.output<typeof noteInputSchema>;
   /** `desk.tickets.startWork` */
   startWork: z.output<typeof emptyInputSchema>;
   /** `desk.tickets.requestInfo` */

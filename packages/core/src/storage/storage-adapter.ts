@@ -113,15 +113,15 @@ export interface AccessTokenRecord {
   revokedAt: string | null;
 }
 
-/** A remembered idempotency key and the ticket its first use created. */
+/** A remembered idempotency key and the ticket its first use created or wrote to. */
 export interface IdempotencyRecord {
-  /** What the key is for and whose it is, e.g. `open:customer:ken@example.com`. */
+  /** What the key is for and whose it is, e.g. `open:customer:ken@example.com`, `reply:agent:ann`. */
   scope: string;
   /** The key the client sent. */
   key: string;
   /** A hash of the request, to refuse the same key with a different request. */
   fingerprint: string;
-  /** The ticket the first request created. */
+  /** The ticket the first request created (`open`, a follow-up) or wrote to (`reply`, `note`). */
   ticketId: string;
   /** When the key was first used (ISO 8601). */
   createdAt: string;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHelpDesk } from '../desk/create-help-desk.js';
 import { isTicketkitError } from '../errors/ticketkit-error.js';
 import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
@@ -10,6 +11,7 @@ import type {
   OutboxMessage,
   StorageAdapter,
 } from '../storage/storage-adapter.js';
+import { type Clock, manualClock } from '../time/clock.js';
 
 /**
  * Reads what an adapter wrote without going through the adapter's own read
@@ -68,4 +70,17 @@ export async function insert(
   audit: AuditEvent[] = [],
 ) {
   await adapter.commit({ ticket: { kind: 'insert', ticket }, thread, audit });
+}
+
+/** A desk on the adapter with one department and one agent, as a host would set it up. */
+export async function deskOn(adapter: StorageAdapter, clock: Clock = manualClock('2026-03-02T09:00:00Z')) {
+  const desk = await createHelpDesk({ storage: adapter, clock });
+  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
+  await desk.agents.upsert({
+    id: 'isabella',
+    name: 'Isabella',
+    email: 'isabella@example.com',
+    departmentIds: ['help'],
+  });
+  return desk;
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHelpDesk } from '../desk/create-help-desk.js';
 import { isTicketkitError } from '../errors/ticketkit-error.js';
 import type { DirectoryKind } from '../schemas/directory.js';
 import type { ThreadEntry } from '../schemas/thread.js';
@@ -7,14 +6,14 @@ import type { Ticket } from '../schemas/ticket.js';
 import type { Page, StorageAdapter, TicketFilter, TicketOrder } from '../storage/storage-adapter.js';
 import { createStorageGateway } from '../storage/storage-gateway.js';
 import { compareTickets, matchesFilter, searchTerms } from '../storage/ticket-filter.js';
-import { manualClock } from '../time/clock.js';
 import { accessTokenCases } from './access-token-cases.js';
 import { changeCases } from './change-cases.js';
 import { concurrencyCases, raceFromOneVersion } from './concurrency-cases.js';
-import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
+import { type Case, type ConformanceSubject, deskOn, expectConflict, insert } from './conformance-support.js';
 import { deliveryCases } from './delivery-cases.js';
 import { dueClaimCases } from './due-claim-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
+import { idempotencyCases } from './idempotency-cases.js';
 import { queueCountCases } from './queue-count-cases.js';
 
 export type { ConformanceSubject, StorageBackdoor } from './conformance-support.js';
@@ -66,19 +65,6 @@ async function listAll(
     assert.ok(page.items.length > 0, 'a page with a nextCursor must not be empty');
   }
   throw new Error('pagination did not end after 1000 pages');
-}
-
-/** A desk on the adapter with one department and one agent, as a host would set it up. */
-async function deskOn(adapter: StorageAdapter) {
-  const desk = await createHelpDesk({ storage: adapter, clock: manualClock('2026-03-02T09:00:00Z') });
-  await desk.departments.upsert({ id: 'help', name: 'Help Desk' });
-  await desk.agents.upsert({
-    id: 'isabella',
-    name: 'Isabella',
-    email: 'isabella@example.com',
-    departmentIds: ['help'],
-  });
-  return desk;
 }
 
 // A varied population for the queue and count tests.
@@ -773,7 +759,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases, dueClaimCases, changeCases);
+Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases, dueClaimCases, changeCases, idempotencyCases);
 
 /** The names of every conformance test, for `skip` (the `concurrency: …` tests are named after the option's value). */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);

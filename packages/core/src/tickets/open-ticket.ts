@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { draftAccessToken, type IssuedAccessToken, storeAccessToken } from '../access/access-tokens.js';
 import type { DeskContext } from '../desk/desk-context.js';
 import { isTicketkitError, TicketkitError, validationError } from '../errors/ticketkit-error.js';
-import { fingerprint, newId } from '../internal/ids.js';
+import { newId } from '../internal/ids.js';
 import { INITIAL_LIFECYCLE_STATE } from '../lifecycle/lifecycle.js';
 import { planNotifications } from '../notify/plan-notifications.js';
 import type { Actor } from '../schemas/actor.js';
@@ -14,20 +14,14 @@ import type { ThreadEntry } from '../schemas/thread.js';
 import type { Ticket } from '../schemas/ticket.js';
 import type { CommandInputs } from '../sdk/plugin.js';
 import { defaultPlanFor, scheduleTicket } from '../sla/sla-service.js';
-import type { IdempotencyRecord } from '../storage/storage-adapter.js';
 import type { Duration } from '../time/duration.js';
 import { type ResolvedActor, resolveActor, worksIn } from './access.js';
 import { fitsFieldLimits, validateCustomFields } from './custom-fields.js';
+import { idempotencyWrite, type PendingIdempotency, pendingIdempotency, raceWinner, replayOf } from './idempotency.js';
 import { requireDepartment } from './references.js';
 
 // Random numbers collide rarely; ten collisions in a row mean the mask is too small for the desk.
 const NUMBER_ATTEMPTS = 10;
-
-function actorKey(who: ResolvedActor): string {
-  if (who.kind === 'customer') return `customer:${who.email}`;
-  if (who.kind === 'agent') return `agent:${who.agent.id}`;
-  return 'system';
-}
 
 function requesterFor(who: ResolvedActor, input: CommandInputs['open']) {
   if (who.kind === 'customer') {
@@ -49,18 +43,6 @@ function requesterFor(who: ResolvedActor, input: CommandInputs['open']) {
   return { email: input.requester.email, name: input.requester.name ?? null };
 }
 
-async function replayIdempotent(desk: DeskContext, record: IdempotencyRecord, print: string): Promise<Ticket> {
-  if (record.fingerprint !== print) {
-    throw new TicketkitError(
-      'IDEMPOTENCY_MISMATCH',
-      `Idempotency key ${record.key} was already used for a different request; use a new key for a new ticket`,
-    );
-  }
-  const ticket = await desk.storage.getTicket({ id: record.ticketId });
-  if (!ticket) throw new TicketkitError('STORAGE_FAILED', `Idempotency key ${record.key} points at a missing ticket`);
-  return ticket;
-}
-
 /** The access token to issue with the ticket (`desk.tickets.openWithAccessToken`). */
 export interface OpenAccessToken {
   /** Makes the token from the new ticket's id (e.g. an HMAC under your secret); without it, 256 random bits. */
@@ -74,6 +56,11 @@ interface OpenExtras {
   accessToken?: OpenAccessToken;
   /** Called once the request is checked, before a new ticket is committed (never for a replay); throws to refuse it. */
   admit?: () => void | Promise<void>;
+  /**
+   * The key of the command that opens this ticket instead of `input.idempotencyKey`: a customer's reply that
+   * starts a follow-up remembers the reply's key with the new ticket, so a repeat of the reply finds it.
+   */
+  idempotency?: PendingIdempotency;
 }
 
 /** What opening a ticket gives: the ticket, and its access token when one was asked for. */
@@ -123,18 +110,12 @@ async function openWithOptions(
   const who = await resolveActor(desk.directory, options.actor);
   const requester = requesterFor(who, input);
 
-  let idempotency: IdempotencyRecord | undefined;
-  // A key older than this has expired: it opens a new ticket, and its record is replaced.
-  const expiredBefore = new Date(desk.clock.now().getTime() - desk.settings.idempotencyKeyTtlMs).toISOString();
-  if (input.idempotencyKey !== undefined) {
+  let idempotency = extras.idempotency;
+  if (input.idempotencyKey !== undefined && !idempotency) {
     const { idempotencyKey: key, ...request } = input;
-    const scope = `open:${actorKey(who)}`;
-    const print = await fingerprint({ request, requester });
-    const known = await desk.storage.getIdempotencyRecord(scope, key);
-    if (known && known.createdAt >= expiredBefore) {
-      return replayed(desk, await replayIdempotent(desk, known, print), extras);
-    }
-    idempotency = { scope, key, fingerprint: print, ticketId: '', createdAt: '' };
+    idempotency = await pendingIdempotency(desk, 'open', who, key, { request, requester });
+    const first = await replayOf(desk, idempotency);
+    if (first) return replayed(desk, first, extras);
   }
 
   input = await desk.hooks.runBefore('open', input, { actor: options.actor, ticket: null }, (amended) =>
@@ -177,7 +158,6 @@ async function openWithOptions(
     version: 1,
     at,
   };
-  if (idempotency) idempotency = { ...idempotency, ticketId: id, createdAt: at };
 
   const draft: Ticket = {
     id,
@@ -236,16 +216,14 @@ async function openWithOptions(
         thread: [entry],
         audit: [audit],
         outbox,
-        ...(idempotency ? { idempotency, replaceIdempotencyBefore: expiredBefore } : {}),
+        ...(idempotency ? idempotencyWrite(idempotency, id, at) : {}),
         ...(token ? { accessTokens: [token.record] } : {}),
       });
     } catch (error) {
       if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'number') continue;
-      if (isTicketkitError(error, 'CONFLICT') && error.details.target === 'idempotency' && idempotency) {
-        // A parallel retry with the same key won the race: answer with its ticket.
-        const winner = await desk.storage.getIdempotencyRecord(idempotency.scope, idempotency.key);
-        if (winner) return replayed(desk, await replayIdempotent(desk, winner, idempotency.fingerprint), extras);
-      }
+      // A parallel retry with the same key won the race: answer with its ticket.
+      const winner = await raceWinner(desk, error, idempotency);
+      if (winner) return replayed(desk, winner, extras);
       throw error;
     }
     desk.outbox.afterCommit(outbox);
@@ -297,7 +275,13 @@ export async function openWithAccessToken(
 }
 
 /** Opens the ticket that follows up a closed one, when its customer writes after the reopen window. */
-export async function openFollowUp(desk: DeskContext, closed: Ticket, body: string, actor: Actor): Promise<Ticket> {
+export async function openFollowUp(
+  desk: DeskContext,
+  closed: Ticket,
+  body: string,
+  actor: Actor,
+  idempotency?: PendingIdempotency,
+): Promise<Ticket> {
   const opened = await openTicket(
     desk,
     {
@@ -313,7 +297,7 @@ export async function openFollowUp(desk: DeskContext, closed: Ticket, body: stri
       fields: fitsFieldLimits(closed.fields, desk.settings.fieldLimits) ? closed.fields : {},
     },
     { actor },
-    { followUpOf: closed },
+    { followUpOf: closed, ...(idempotency ? { idempotency } : {}) },
   );
   return opened.ticket;
 }

@@ -17,6 +17,7 @@ import type { CommandInputs, CommandName } from '../sdk/plugin.js';
 import { defaultPlanFor, scheduleNeedsHistory, scheduleTicket } from '../sla/sla-service.js';
 import { principalFor, type ResolvedActor, resolveActor } from './access.js';
 import type { SpecName, SystemCommandInputs } from './command-names.js';
+import { idempotencyWrite, type PendingIdempotency, pendingIdempotency, raceWinner, replayOf } from './idempotency.js';
 import { lifecycleStateOf } from './lifecycle-state.js';
 import { loadTicket } from './load-ticket.js';
 import { refusalError } from './refusal.js';
@@ -73,6 +74,8 @@ export interface PlanContext<C extends SpecName> {
   who: ResolvedActor;
   principal: Principal;
   now: Date;
+  /** The request's idempotency key, when it has one: what carries the command out another way remembers it too. */
+  idempotency?: PendingIdempotency;
 }
 
 /** A ticket command: how to validate it, whether it is safe to retry, and what it does. */
@@ -83,6 +86,8 @@ export interface CommandSpec<C extends SpecName> {
   system?: true;
   /** Safe to retry on a version conflict: the command does not depend on what it read (notes, replies). */
   retryable: boolean;
+  /** The input may carry an `idempotencyKey`: a repeat of the request is answered with the first one's ticket. */
+  idempotent?: true;
   plan(context: PlanContext<C>): CommandPlan | Promise<CommandPlan>;
   /** Called when the machine refuses the event; may carry the command out another way (a follow-up ticket). */
   onRefused?(context: PlanContext<C>): Promise<Ticket | undefined>;
@@ -220,8 +225,22 @@ export async function runCommand<C extends SpecName>(
   const who = await resolveActor(desk.directory, options.actor);
   const { settings, lifecycle, storage } = desk;
 
+  const key = spec.idempotent ? (input as { idempotencyKey?: string }).idempotencyKey : undefined;
+  let idempotency: PendingIdempotency | undefined;
+
   for (let attempt = 1; ; attempt++) {
     const { ticket, principal } = await loadForActor(desk, refValue, who);
+    if (key !== undefined) {
+      if (!idempotency) {
+        // The request as sent (before plugins amend it) on this ticket, whichever reference named it.
+        const { idempotencyKey: _key, ...request } = input as { idempotencyKey?: string };
+        idempotency = await pendingIdempotency(desk, spec.name, who, key, { ticketId: ticket.id, request });
+      }
+      // Checked on every attempt (the version conflict that sent us round again may have been our own repeat),
+      // and before the expected version: a repeat of a request that moved the ticket on is still answered.
+      const first = await replayOf(desk, idempotency);
+      if (first) return first;
+    }
     if (options.expectedVersion !== undefined && ticket.version !== options.expectedVersion) {
       throw new TicketkitError(
         'CONFLICT',
@@ -243,7 +262,16 @@ export async function runCommand<C extends SpecName>(
       )) as SpecInputs[C];
     }
     const now = desk.clock.now();
-    const context: PlanContext<C> = { desk, ref: refValue, ticket, input, who, principal, now };
+    const context: PlanContext<C> = {
+      desk,
+      ref: refValue,
+      ticket,
+      input,
+      who,
+      principal,
+      now,
+      ...(idempotency ? { idempotency } : {}),
+    };
     const planned = spec.plan(context);
     const plan = planned instanceof Promise ? await planned : planned;
     const event = { ...plan.event, principal } as LifecycleEvent;
@@ -311,8 +339,12 @@ export async function runCommand<C extends SpecName>(
         thread: entries,
         audit: [audit],
         outbox,
+        ...(idempotency ? idempotencyWrite(idempotency, ticket.id, at) : {}),
       });
     } catch (error) {
+      // A parallel repeat with the same key won the race: answer with its ticket.
+      const winner = await raceWinner(desk, error, idempotency);
+      if (winner) return winner;
       const collided = isTicketkitError(error, 'CONFLICT') && error.details.target === 'version';
       if (collided && spec.retryable && options.expectedVersion === undefined && attempt < settings.maxAttempts) {
         // Full jitter, capped: concurrent writers spread out instead of colliding in lockstep.

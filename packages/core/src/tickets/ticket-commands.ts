@@ -7,6 +7,7 @@ import {
   confirmResolutionInputSchema,
   emptyInputSchema,
   feedbackInputSchema,
+  noteInputSchema,
   reopenInputSchema,
   replyInputSchema,
   resolveInputSchema,
@@ -119,6 +120,7 @@ const reply: CommandSpec<'reply'> = {
   name: 'reply',
   schema: replyInputSchema,
   retryable: true,
+  idempotent: true,
   plan(context) {
     const { ticket, input, principal, desk } = context;
     if (principal === 'requester') {
@@ -153,14 +155,15 @@ const reply: CommandSpec<'reply'> = {
     if (context.principal !== 'requester' || context.ticket.status !== 'closed' || withinReopenWindow(context)) {
       return undefined;
     }
-    return openFollowUp(context.desk, context.ticket, context.input.body ?? '', context.who.actor);
+    return openFollowUp(context.desk, context.ticket, context.input.body ?? '', context.who.actor, context.idempotency);
   },
 };
 
 const note: CommandSpec<'note'> = {
   name: 'note',
-  schema: bodyInputSchema,
+  schema: noteInputSchema,
   retryable: true,
+  idempotent: true,
   plan({ input }) {
     return {
       event: { type: 'NOTE' },

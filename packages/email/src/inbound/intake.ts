@@ -113,7 +113,13 @@ export interface EmailIntakeOptions {
    * @default 600000 (10 minutes)
    */
   rateWindowMs?: number;
-  /** Which Message-IDs were taken; in memory by default (see {@link MessageLog}). */
+  /**
+   * A fast path in front of the desk: the Message-IDs this intake took, so a
+   * repeat is answered `ignored`/`duplicate` without asking the desk. In
+   * memory by default (see {@link MessageLog}). It is not what makes intake
+   * safe to repeat: every message's Message-ID goes to the desk as the
+   * idempotency key of the ticket, reply or note it becomes, stored with it.
+   */
   messageLog?: MessageLog;
   /** Where each taken message is kept as it arrived; not kept when left out (see {@link fileOriginals}). */
   originals?: OriginalStore;
@@ -143,6 +149,14 @@ const bodyText = (value: string) =>
   wellFormed(value)
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+/**
+ * The desk's idempotency key for a message: its Message-ID, namespaced and
+ * hashed (a Message-ID may be longer than a key, or hold characters a key may
+ * not). The desk stores it with the ticket, reply or note the message became,
+ * so the same message taken again — after a restart, by another process —
+ * writes nothing.
+ */
+const messageKey = (messageId: string) => `email:${createHash('sha256').update(messageId).digest('base64url')}`;
 const REPLY_PREFIX = /^(?:\s*(?:re|fwd?|aw|wg|sv|vs|antw|réf|tr|rif|r)\s*(?:\[\d{1,4}\])?\s*:\s*){1,10}/i;
 const TAG = /\[#([A-Za-z0-9-]{1,40})\]/;
 
@@ -179,9 +193,12 @@ function rawHeader(parsed: ParsedMail, name: string): string | undefined {
  * in the recipient address, then `[#number]` in the subject only when the
  * sender is the ticket's requester, otherwise a new ticket (a reply to a
  * ticket closed past the reopen window opens a new one linked to it). The
- * same Message-ID is taken once. Automatic mail never gets an auto-response;
- * auto-replies, bulk mail, our own mail and mailer daemons are ignored;
- * delivery-status reports are bounces, never tickets.
+ * same Message-ID is taken once, durably: it is the desk's idempotency key
+ * for what the message writes, so a second process or a restart finds it
+ * (a message without one is keyed by a hash of its bytes). Automatic mail
+ * never gets an auto-response; auto-replies, bulk mail, our own mail and
+ * mailer daemons are ignored; delivery-status reports are bounces, never
+ * tickets.
  *
  * @example
  * ```ts
@@ -279,6 +296,7 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
             `Email bounced: ${what} to ${report.recipient ?? 'the recipient'} was not delivered` +
               `${report.status ? ` (status ${report.status})` : ''}.\n${report.diagnostic ?? ''}`,
           ).trim(),
+          idempotencyKey: messageKey(messageId),
         },
         { actor: system },
       );
@@ -338,14 +356,15 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
         return { kind: 'ignored', reason: 'automatic-on-ticket', detail, messageId };
       }
       const { actor, as } = await actorFor(matched.ticket, sender);
+      const idempotencyKey = messageKey(messageId);
       const ticket =
         as === 'note'
           ? await desk.tickets.note(
               matched.ticket.id,
-              { body: clip(`From ${sender}:\n\n${body}`, BODY_MAX) },
+              { body: clip(`From ${sender}:\n\n${body}`, BODY_MAX), idempotencyKey },
               { actor },
             )
-          : await desk.tickets.reply(matched.ticket.id, { body }, { actor });
+          : await desk.tickets.reply(matched.ticket.id, { body, idempotencyKey }, { actor });
       await keep(ticket);
       if (ticket.id !== matched.ticket.id) {
         return {
@@ -375,7 +394,7 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
         body,
         source: 'email',
         ...(options.departmentId ? { departmentId: options.departmentId } : {}),
-        idempotencyKey: `email:${createHash('sha256').update(messageId).digest('base64url')}`,
+        idempotencyKey: messageKey(messageId),
       },
       { actor: system, autoResponse: !automatic },
     );
@@ -388,6 +407,12 @@ export function createEmailIntake(desk: HelpDesk, options: EmailIntakeOptions): 
     const before = await log.get(messageId);
     if (before !== null) return { kind: 'ignored', reason: 'duplicate', detail: `already taken: ${before}`, messageId };
     const result = await take(raw, parsed, messageId).catch((error: unknown) => {
+      // A message with this Message-ID became something else before (the same message changed on its way, a
+      // list's footer, or another message reusing the ID): the desk keeps the first, and this copy is a duplicate.
+      if (isTicketkitError(error, 'IDEMPOTENCY_MISMATCH')) {
+        const detail = 'a message with this Message-ID was taken already, with other content';
+        return { kind: 'ignored', reason: 'duplicate', detail, messageId } as const;
+      }
       // What the desk refuses about the message itself is the message's fault, and answering "try again" would
       // make the sender retry it forever: a sender address it does not accept, a plugin's spam check, a reply
       // the ticket's state does not allow (an agent writing to a closed ticket).

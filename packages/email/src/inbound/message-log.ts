@@ -1,9 +1,11 @@
 /**
- * Which messages the intake has taken, by Message-ID, so the same message
- * (delivered twice, polled twice, posted twice by a webhook) is never added
- * twice. The default is in memory; a host that runs several processes or must
- * survive restarts gives one backed by its database. New tickets are also
- * protected by the desk's idempotency key, which is durable.
+ * Which messages this intake has taken, by Message-ID: a fast path that
+ * answers a repeat (delivered twice, polled twice, posted twice by a webhook)
+ * with `ignored`/`duplicate` before the desk is asked. The guarantee does not
+ * rest on it: each message's Message-ID is the desk's idempotency key for the
+ * ticket, reply or note it becomes, stored in the same commit, so a repeat
+ * that the log does not know (after a restart, in another process) writes
+ * nothing either and gets the first answer again. The default is in memory.
  */
 export interface MessageLog {
   /** What the intake did with this Message-ID before, or `null`. */

@@ -7,12 +7,12 @@ import { onTestFinished } from 'vitest';
 export const threading = { domain: 'help.example.com', secret: 'a-test-secret-that-is-long-enough-1234' };
 
 /**
- * A desk on memory storage with an email notifier on nodemailer's JSON
- * transport (real nodemailer, no network), a department, an agent, and a
- * ticket Ken opened; closed after the test.
+ * A desk with an email notifier on nodemailer's JSON transport (real
+ * nodemailer, no network), a department and an agent; closed after the test.
+ * Call it again on the same storage for a second process, or the same host
+ * after a restart.
  */
-export async function deskWithTicket(storage: StorageAdapter = memoryStorage()) {
-  const clock = manualClock('2026-03-02T09:00:00Z');
+export async function emailDesk(storage: StorageAdapter, clock = manualClock('2026-03-02T09:00:00Z')) {
   const desk: HelpDesk = await createHelpDesk({
     storage,
     clock,
@@ -35,6 +35,13 @@ export async function deskWithTicket(storage: StorageAdapter = memoryStorage()) 
     departmentIds: ['help'],
     role: 'admin',
   });
+  return desk;
+}
+
+/** An {@link emailDesk} (on memory storage unless given one) with a ticket Ken opened. */
+export async function deskWithTicket(storage: StorageAdapter = memoryStorage()) {
+  const clock = manualClock('2026-03-02T09:00:00Z');
+  const desk = await emailDesk(storage, clock);
   const ticket = await desk.tickets.open(
     {
       requester: { email: 'ken@example.com', name: 'Ken Adams' },

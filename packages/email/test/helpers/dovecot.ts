@@ -32,13 +32,35 @@ async function waitForPort(port: number, child: ChildProcess, log: string): Prom
   throw new Error(`dovecot did not listen on ${port}; see ${log}`);
 }
 
+/** How {@link startDovecot} sets the server up. */
+export interface DovecotOptions {
+  user?: string;
+  pass?: string;
+  /**
+   * Advertise IDLE, as Dovecot does by default; `false` leaves it out of the
+   * capabilities (some providers' servers have none), so clients poll.
+   * @default true
+   */
+  idle?: boolean;
+  /** Also listen for IMAPS (TLS from the first byte) with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
+}
+
+// Dovecot 2.3's own capabilities after login, less IDLE.
+const WITHOUT_IDLE =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT ' +
+  'MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ' +
+  'ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW ' +
+  'STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
+
 /**
  * A real Dovecot IMAP server for one test: Debian's dovecot-imapd, on
  * 127.0.0.1 and a free port, with a throw-away config, passwd file and
  * maildir in a temporary directory; stopped and removed after the test.
  * Dovecot's master runs as root (as in CI), mail is stored as the `dovecot` user.
  */
-export async function startDovecot(user = 'support', pass = 'secret') {
+export async function startDovecot(options: DovecotOptions = {}) {
+  const { user = 'support', pass = 'secret', idle = true, tls } = options;
   if (!existsSync(DOVECOT)) throw new Error(`${DOVECOT} is missing: apt-get install dovecot-imapd (.ci/run does)`);
   const dir = mkdtempSync(join(tmpdir(), 'tk-dovecot-'));
   chmodSync(dir, 0o755);
@@ -46,6 +68,11 @@ export async function startDovecot(user = 'support', pass = 'secret') {
   chownSync(join(dir, 'mail'), uid('dovecot'), gid('dovecot'));
   chownSync(join(dir, 'home'), uid('dovecot'), gid('dovecot'));
   const port = await freePort();
+  const imapsPort = tls ? await freePort() : 0;
+  if (tls) {
+    writeFileSync(join(dir, 'cert.pem'), tls.cert);
+    writeFileSync(join(dir, 'key.pem'), tls.key, { mode: 0o600 });
+  }
   const conf = join(dir, 'dovecot.conf');
   const log = join(dir, 'dovecot.log');
   writeFileSync(join(dir, 'passwd'), `${user}:{PLAIN}${pass}\n`);
@@ -57,7 +84,8 @@ log_path = ${log}
 instance_name = tk-${port}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+${tls ? `ssl = yes\nssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem` : 'ssl = no'}
+${idle ? '' : `imap_capability = ${WITHOUT_IDLE}`}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:${dir}/mail/%u
@@ -71,7 +99,9 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${imapsPort}
+    ssl = yes
   }
 }
 service anvil {
@@ -97,8 +127,11 @@ userdb {
     rmSync(dir, { recursive: true, force: true });
   });
   await waitForPort(port, child, log);
+  if (tls) await waitForPort(imapsPort, child, log);
   return {
     port,
+    /** The IMAPS port, with `tls`. */
+    imapsPort,
     user,
     pass,
     /** Drops every IMAP connection of the user, as a server restart or a network cut would. */

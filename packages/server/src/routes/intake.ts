@@ -1,10 +1,10 @@
-import { type Actor, isTicketkitError, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
+import { type Actor, openTicketInputSchema, parseInput, ticketSchema } from '@ticketkit/core';
 import * as z from 'zod';
 import { rateLimit } from '../abuse/enforce-rate-limit.js';
 import { HttpProblem } from '../http/problem.js';
-import type { Identity } from '../identity/identify.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
-import { IDEMPOTENCY_KEY_MESSAGE, idempotencyKeySchema, openTicketBody } from './request-bodies.js';
+import { applyIdempotencyKey, idempotencyMismatch } from './idempotency-key.js';
+import { idempotencyKeySchema, openTicketBody } from './request-bodies.js';
 import { json, type RouteContext, type RouteSpec, ticketFor } from './route.js';
 
 // The intake body with the HTTP API's rule for `idempotencyKey`: documented, and checked to name every refused field at once.
@@ -19,42 +19,6 @@ export const intakeResponseSchema = z.object({
   /** When the token stops working (ISO 8601), or `null`. */
   accessTokenExpiresAt: z.string().nullable(),
 });
-
-/**
- * The key the desk stores for an `Idempotency-Key`: a digest of the key and
- * whose it is. A signed-in caller's keys and anonymous intake's are kept
- * apart (the desk itself scopes them by the actor, which for anonymous intake
- * is the requester the body names), so nobody replays a session's request
- * without the session; and the key itself is never stored.
- */
-async function scopedKey(identity: Identity, key: string): Promise<string> {
-  const owner = identity.kind === 'session' ? 'session' : 'public';
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${owner}\u0000${key}`));
-  return `http-${owner}-${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** The Idempotency-Key of a request (header, or the body's `idempotencyKey`), checked; `undefined` when none. */
-function idempotencyKeyOf(request: Request, input: Record<string, unknown>): string | undefined {
-  const header = request.headers.get('idempotency-key');
-  if (header !== null && !idempotencyKeySchema.safeParse(header).success) {
-    throw new HttpProblem('VALIDATION_FAILED', `Idempotency-Key: ${IDEMPOTENCY_KEY_MESSAGE}`, {
-      errors: [{ pointer: '', path: ['Idempotency-Key'], message: IDEMPOTENCY_KEY_MESSAGE }],
-    });
-  }
-  if (header !== null && input.idempotencyKey !== undefined && input.idempotencyKey !== header) {
-    throw new HttpProblem('VALIDATION_FAILED', 'idempotencyKey: differs from the Idempotency-Key header', {
-      errors: [
-        { pointer: '/idempotencyKey', path: ['idempotencyKey'], message: 'differs from the Idempotency-Key header' },
-      ],
-    });
-  }
-  if (header !== null) return header;
-  // A wrong key in the body is refused with every other refused field, as the desk would name them.
-  if (input.idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(input.idempotencyKey).success) {
-    parseInput(intakeBodySchema, input, 'open input');
-  }
-  return input.idempotencyKey as string | undefined;
-}
 
 /**
  * Who opens the ticket: your signed-in customer or agent; otherwise the
@@ -122,9 +86,7 @@ export const intakeRoute: RouteSpec = {
       }
       delete input[options.honeypotField];
     }
-    const key = idempotencyKeyOf(context.request, input);
-    if (key === undefined) delete input.idempotencyKey;
-    else input.idempotencyKey = await scopedKey(context.identity, key);
+    await applyIdempotencyKey(context.request, context.identity, input, intakeBodySchema, 'open input');
     const actor = intakeActor(context, input);
     const perEmail = options.intakePerEmail;
     let admitted = false;
@@ -149,14 +111,7 @@ export const intakeRoute: RouteSpec = {
           );
         },
       })
-      .catch((error: unknown) => {
-        // The desk names the key it stores, a digest the client never sent.
-        if (!isTicketkitError(error, 'IDEMPOTENCY_MISMATCH')) throw error;
-        throw new HttpProblem(
-          'IDEMPOTENCY_MISMATCH',
-          'The Idempotency-Key was already used for a different request: use a new key for a new ticket',
-        );
-      });
+      .catch((error: unknown) => idempotencyMismatch(error, 'a new ticket'));
     // A retry answers with the first answer's token — unless it was revoked or has expired since: that token is not
     // handed out again, and nothing else about the ticket either.
     if (!admitted && !(await desk.accessTokens.verify(accessToken.token))) {

@@ -88,6 +88,11 @@ export function openTicketBody(honeypotField: string | null): z.ZodType {
   });
 }
 
+/** A body's `idempotencyKey`: the `Idempotency-Key` header's alternative, under the header's rule. */
+const bodyKey = idempotencyKeySchema
+  .optional()
+  .meta({ description: 'The `Idempotency-Key` header’s value, for clients that cannot set headers; the same rules.' });
+
 const replyShape = replyInputSchema.shape as Shape;
 /** `POST /tickets/{ref}/replies`: a `body`, a `cannedResponseId`, or both. */
 export const replyBody = z
@@ -95,10 +100,12 @@ export const replyBody = z
     z.strictObject({
       body: notBlank((replyShape.body as z.ZodOptional).unwrap() as z.ZodType),
       cannedResponseId: replyShape.cannedResponseId as z.ZodType,
+      idempotencyKey: bodyKey,
     }),
     z.strictObject({
       body: notBlank(replyShape.body as z.ZodType),
       cannedResponseId: (replyShape.cannedResponseId as z.ZodOptional).unwrap() as z.ZodType,
+      idempotencyKey: bodyKey,
     }),
   ])
   .meta({
@@ -120,8 +127,10 @@ export const updateBody = strict(updateInputSchema, ['subject']).meta({
   description: 'The fields to change: at least one.',
 });
 
-/** `POST /tickets/{ref}/notes` and `/request-info`. */
+/** `POST /tickets/{ref}/request-info`. */
 export const textBody = strict(bodyInputSchema, ['body']);
+/** `POST /tickets/{ref}/notes`. */
+export const noteBody = z.strictObject({ ...textBody.shape, idempotencyKey: bodyKey });
 /** `POST /tickets/{ref}/resolve`. */
 export const resolveBody = strict(resolveInputSchema, ['resolutionNote', 'body']);
 /** `POST /tickets/{ref}/transfer`. */

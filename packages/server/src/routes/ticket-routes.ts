@@ -4,6 +4,9 @@ import {
   closeInputSchema,
   emptyInputSchema,
   type HelpDesk,
+  isTicketkitError,
+  noteInputSchema,
+  replyInputSchema,
   type Ticket,
   threadEntrySchema,
 } from '@ticketkit/core';
@@ -11,10 +14,13 @@ import * as z from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import { agentTicketSchema, ticketBody } from '../views/agent-ticket.js';
 import { customerTicketSchema } from '../views/ticket-views.js';
+import { applyIdempotencyKey, idempotencyMismatch } from './idempotency-key.js';
 import {
   assignBody,
   confirmBody,
   feedbackBody,
+  idempotencyKeySchema,
+  noteBody,
   reopenBody,
   replyBody,
   resolveBody,
@@ -66,15 +72,24 @@ function ifMatch(request: Request): number | undefined {
  * that version — a change the customer cannot see landing in between is
  * still a 409, and their retry with the same ETag passes.
  */
-async function expectedVersion(context: RouteContext): Promise<number | undefined> {
+async function expectedVersion(
+  context: RouteContext,
+  keyed: boolean,
+): Promise<{ expected: number; staleFor?: string } | undefined> {
   const value = ifMatch(context.request);
-  if (value === undefined || actorOf(context).type !== 'customer') return value;
+  if (value === undefined) return undefined;
+  if (actorOf(context).type !== 'customer') return { expected: value };
   const ticket = await context.desk.tickets.get(context.params.ref ?? '', { actor: actorOf(context) });
-  if ((await etagOf(context, ticket)) !== `"${value}"`) {
-    throw new HttpProblem('CONFLICT', `Ticket ${ticket.number} has changed since you read it: read it again`);
-  }
-  return ticket.version;
+  if ((await etagOf(context, ticket)) === `"${value}"`) return { expected: ticket.version };
+  // A retry of a keyed request whose first attempt moved the ticket on: the desk answers it from the key, which it
+  // checks before the version. Any other request is still refused, by a version no ticket reaches.
+  if (keyed) return { expected: Number.MAX_SAFE_INTEGER, staleFor: ticket.number };
+  throw staleForCustomer(ticket.number);
 }
+
+/** The customer's 409: their view changed; the version, which internal activity moves, is not shown. */
+const staleForCustomer = (number: string) =>
+  new HttpProblem('CONFLICT', `Ticket ${number} has changed since you read it: read it again`);
 
 type CommandName =
   | 'reply'
@@ -91,6 +106,21 @@ type CommandName =
   | 'close'
   | 'update';
 
+/** How a command route takes an `Idempotency-Key`: the desk's schema of its input, with the API's rule for the key. */
+interface Idempotent {
+  schema: z.ZodType;
+  /** What the request makes, for messages: "a new reply". */
+  what: string;
+}
+
+const idempotencyKeyHeader = (what: string) => ({
+  name: 'Idempotency-Key',
+  description:
+    `A random key per request (16+ characters, e.g. a UUID): a retry with the same key and body, by the same caller, within the desk’s \`intake.idempotencyKeyTtl\` (24 hours by default), writes nothing and answers with the ticket as it is now, even when its \`If-Match\` is stale by then; the same key with a different body is refused (422). ` +
+    `Keys are scoped to the caller, so another caller’s key never answers yours. Use a new key for ${what}.`,
+  schema: idempotencyKeySchema,
+});
+
 /** A route that runs one ticket command with the JSON body as its input. */
 function commandRoute(spec: {
   method?: 'POST' | 'PATCH';
@@ -100,7 +130,9 @@ function commandRoute(spec: {
   access: Access;
   body: z.ZodType;
   bodyRequired: boolean;
+  idempotent?: Idempotent;
 }): RouteSpec {
+  const { idempotent } = spec;
   return {
     method: spec.method ?? 'POST',
     path: spec.path,
@@ -109,15 +141,30 @@ function commandRoute(spec: {
     access: spec.access,
     body: spec.body,
     bodyRequired: spec.bodyRequired,
-    headers: [ifMatchHeader],
+    headers: idempotent ? [ifMatchHeader, idempotencyKeyHeader(idempotent.what)] : [ifMatchHeader],
     responses: { 200: { description: 'The ticket as committed.', schema: anyTicket, headers: [etagHeader] } },
     async handle(context) {
       const input = await context.body();
-      const version = await expectedVersion(context);
+      // A body that is not an object is the desk's to refuse, naming it.
+      const fields = typeof input === 'object' && input !== null && !Array.isArray(input) ? input : null;
+      const keyed =
+        idempotent !== undefined &&
+        fields !== null &&
+        (await applyIdempotencyKey(
+          context.request,
+          context.identity,
+          fields as Record<string, unknown>,
+          idempotent.schema,
+          `${spec.command} input`,
+        ));
+      const version = await expectedVersion(context, keyed);
       const run = context.desk.tickets[spec.command] as HelpDesk['tickets']['note'];
       const ticket = await run(context.params.ref ?? '', input as never, {
         actor: actorOf(context),
-        ...(version === undefined ? {} : { expectedVersion: version }),
+        ...(version === undefined ? {} : { expectedVersion: version.expected }),
+      }).catch((error: unknown) => {
+        if (version?.staleFor && isTicketkitError(error, 'CONFLICT')) throw staleForCustomer(version.staleFor);
+        return idempotencyMismatch(error, idempotent?.what ?? 'a new request');
       });
       return ticketResponse(ticket, context);
     },
@@ -175,6 +222,10 @@ export const ticketRoutes: RouteSpec[] = [
     access: 'ticket',
     body: replyBody,
     bodyRequired: true,
+    idempotent: {
+      schema: replyInputSchema.safeExtend({ idempotencyKey: idempotencyKeySchema.optional() }),
+      what: 'a new reply',
+    },
   }),
   commandRoute({
     path: '/tickets/:ref/confirm',
@@ -205,8 +256,12 @@ export const ticketRoutes: RouteSpec[] = [
     command: 'note',
     summary: 'An internal note, for agents only.',
     access: 'agent',
-    body: textBody,
+    body: noteBody,
     bodyRequired: true,
+    idempotent: {
+      schema: noteInputSchema.extend({ idempotencyKey: idempotencyKeySchema.optional() }),
+      what: 'a new note',
+    },
   }),
   commandRoute({
     path: '/tickets/:ref/assign',
