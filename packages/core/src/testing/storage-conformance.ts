@@ -12,6 +12,7 @@ import { accessTokenCases } from './access-token-cases.js';
 import { type Case, type ConformanceSubject, expectConflict, insert } from './conformance-support.js';
 import { deliveryCases } from './delivery-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
+import { queueOrderCases } from './queue-order-cases.js';
 
 export type { ConformanceSubject, StorageBackdoor } from './conformance-support.js';
 
@@ -70,7 +71,12 @@ async function deskOn(adapter: StorageAdapter) {
   return desk;
 }
 
-// A varied population for the queue and count tests.
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const hour = (n: number) => new Date(Date.UTC(2026, 1, 2, n)).toISOString();
+
+// A varied population for the queue and count tests. Priorities, due times and creation times repeat, so
+// every tie-break of the `priority` order is exercised: due times shared within a priority, pending first
+// responses earlier or later than the resolution target, answered ones, none at all.
 function population(): Ticket[] {
   const statuses = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
   const slaStates = ['on_track', 'at_risk', 'breached', 'paused'] as const;
@@ -88,6 +94,10 @@ function population(): Ticket[] {
         requester: { email: `customer${index % 7}@example.com`, name: null },
         // Pairs of tickets share a creation time, so the id tie-break is exercised.
         createdAt: new Date(Date.UTC(2026, 1, 1, 8, 0, Math.floor(index / 2))).toISOString(),
+        priority: PRIORITIES[Math.floor(index / 3) % 4] ?? 'normal',
+        firstResponseDueAt: index % 5 === 4 ? null : hour(index % 3),
+        firstRespondedAt: index % 4 === 1 ? hour(0) : null,
+        resolutionDueAt: index % 6 === 5 ? null : hour(1 + (index % 4)),
       }),
     );
   }
@@ -521,7 +531,7 @@ const cases: Record<string, Case> = {
     const tickets = population();
     for (const ticket of tickets) await insert(adapter, ticket);
     for (const [name, filter] of Object.entries(FILTERS)) {
-      for (const order of ['oldest', 'newest'] as const) {
+      for (const order of ['priority', 'oldest', 'newest'] as const) {
         const expected = tickets
           .filter((ticket) => matchesFilter(ticket, filter))
           .sort((a, b) => compareTickets(a, b, order))
@@ -537,7 +547,7 @@ const cases: Record<string, Case> = {
   async 'queues: keyset pages neither repeat nor skip when tickets arrive between pages'({ adapter }) {
     const tickets = population().filter((ticket) => ticket.status === 'open');
     for (const ticket of tickets) await insert(adapter, ticket);
-    for (const order of ['oldest', 'newest'] as const) {
+    for (const order of ['priority', 'oldest', 'newest'] as const) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -747,7 +757,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases, accessTokenCases);
+Object.assign(cases, queueOrderCases, deliveryCases, accessTokenCases);
 
 /** The names of every conformance test, for `skip`. */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);
