@@ -1,5 +1,5 @@
-import { compareTickets, matchesFilter, type Page, type Ticket, type TicketFilter } from '@ticketkit/core';
-import { makeTicket } from '@ticketkit/core/testing';
+import type { Page, Ticket, TicketFilter } from '@ticketkit/core';
+import { listedIds, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
 import { migrate, SCHEMA_VERSION, type SqliteStorage, sqliteStorage } from '../src/index.js';
@@ -73,11 +73,7 @@ async function pageAll(storage: SqliteStorage, filter: TicketFilter, limit: numb
   throw new Error('paging did not end');
 }
 
-const reference = (tickets: readonly Ticket[], filter: TicketFilter) =>
-  tickets
-    .filter((ticket) => matchesFilter(ticket, filter))
-    .sort((a, b) => compareTickets(a, b, 'priority'))
-    .map((ticket) => ticket.id);
+const reference = (tickets: readonly Ticket[], filter: TicketFilter) => listedIds(tickets, filter, 'priority');
 
 test('a file at schema version 5 with tickets migrates, and its work queues page in priority order', async () => {
   const file = temp.file();
