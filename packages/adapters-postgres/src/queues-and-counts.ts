@@ -124,16 +124,17 @@ export function queuesAndCounts(context: PostgresContext) {
         .split(', ')
         .map((column) => `${column} ${direction}`)
         .join(', ')} LIMIT ${params.add(limit + 1)}`;
-      const range = (extra: string[]) =>
-        `SELECT ${columns}, data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
+      // The order's columns only where the department pages are merged: pg would turn each time into a Date.
+      const range = (extra: string[], withOrder: boolean) =>
+        `SELECT ${withOrder ? `${columns}, ` : ''}data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
       // One index range per department, merged (Merge Append): a few short range reads, never a sort.
       // Each department once: a repeated one would list its tickets twice.
       const departments = filter.departmentIds ? [...new Set(filter.departmentIds)] : undefined;
       const text = departments
         ? `SELECT data FROM (${departments
-            .map((department) => `(${range([`department_id = ${params.add(department)}`])})`)
+            .map((department) => `(${range([`department_id = ${params.add(department)}`], true)})`)
             .join(' UNION ALL ')}) pages ${orderBy}`
-        : range([]);
+        : range([], false);
       const rows = await context.query<{ data: Ticket }>('listTickets', text, params.values);
       const items = rows.slice(0, limit).map((row) => row.data);
       const last = items.at(-1);
