@@ -1,5 +1,5 @@
 import type { SqliteStorage } from '@ticketkit/adapter-sqlite';
-import { encodeCursor, type HelpDesk } from '@ticketkit/core';
+import { encodeQueueCursor, type HelpDesk, queuePosition, type Ticket } from '@ticketkit/core';
 import { admin, agentOf, random } from '../lib/dataset.js';
 import { percentile, sampleMs } from '../lib/stats.js';
 import type { Metric } from './metric.js';
@@ -14,15 +14,16 @@ export async function readLatency(
   const db = storage.database;
   const agent = agentOf(3);
   const at = `at ${size.toLocaleString('en-US')} tickets`;
-  // A position halfway through the open queue: a deep page, reached with a keyset cursor.
+  // A position halfway through the open queue (in its `priority` order): a deep page, reached with a keyset cursor.
   const openCount = Number(
     db.prepare("SELECT count(*) FROM tickets WHERE status IN ('open', 'in_progress')").pluck().get(),
   );
   const middle = db
-    .prepare(`SELECT created_at, id FROM tickets INDEXED BY tickets_work WHERE status IN ('open', 'in_progress')
-      ORDER BY created_at, id LIMIT 1 OFFSET ?`)
-    .get(Math.floor(openCount / 2)) as { created_at: number; id: string } | undefined;
-  const deepCursor = middle ? encodeCursor([middle.created_at, middle.id]) : null;
+    .prepare(`SELECT data FROM tickets INDEXED BY tickets_work_priority WHERE status IN ('open', 'in_progress')
+      ORDER BY priority_rank, due_at, created_at, id LIMIT 1 OFFSET ?`)
+    .pluck()
+    .get(Math.floor(openCount / 2)) as string | undefined;
+  const deepCursor = middle ? encodeQueueCursor(queuePosition(JSON.parse(middle) as Ticket)) : null;
 
   const firstPage = await sampleMs(samples, () => desk.queues.list('open', { actor: admin, limit: 25 }));
   const firstPageAgent = await sampleMs(samples, () => desk.queues.list('open', { actor: agent, limit: 25 }));

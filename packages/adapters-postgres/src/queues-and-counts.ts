@@ -1,13 +1,18 @@
 import {
   type CountCell,
   decodeCursor,
+  decodeQueueCursor,
   encodeCursor,
+  encodeQueueCursor,
   type Page,
+  type QueuePosition,
+  queuePosition,
   sameCountCell,
   type Ticket,
   type TicketFilter,
   TicketkitError,
   type TicketListQuery,
+  type TicketOrder,
 } from '@ticketkit/core';
 import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
@@ -73,6 +78,34 @@ export function decodeTimeCursor(cursor: string): [string, string] {
   return [at, id];
 }
 
+/** The columns a list is ordered by, as its indexes hold them. */
+const ORDER_COLUMNS: Record<TicketOrder, string> = {
+  priority: 'priority_rank, due_at, created_at, id',
+  oldest: 'created_at, id',
+  newest: 'created_at, id',
+};
+
+/** The placeholders of the `priority_rank` and `due_at` columns of a position (no due time: `infinity`). */
+export function rankAndDueValues(params: SqlParams, position: QueuePosition): [string, string] {
+  return [`${params.add(position.rank)}::smallint`, `${params.add(position.dueAt ?? 'infinity')}::timestamptz`];
+}
+
+/** The placeholders of a `priority` position, in `ORDER_COLUMNS.priority` order. */
+function queueOrderValues(params: SqlParams, position: QueuePosition): string[] {
+  return [
+    ...rankAndDueValues(params, position),
+    `${params.add(position.createdAt)}::timestamptz`,
+    params.add(position.id),
+  ];
+}
+
+/** The keyset position of a list's cursor, as placeholders; a cursor of another order or list is VALIDATION_FAILED. */
+function cursorValues(params: SqlParams, order: TicketOrder, cursor: string): string {
+  if (order === 'priority') return queueOrderValues(params, decodeQueueCursor(cursor)).join(', ');
+  const [at, id] = decodeTimeCursor(cursor);
+  return `${params.add(at)}::timestamptz, ${params.add(id)}`;
+}
+
 /** The queue, count and counter methods of the adapter. */
 export function queuesAndCounts(context: PostgresContext) {
   const tickets = context.table('tickets');
@@ -83,28 +116,35 @@ export function queuesAndCounts(context: PostgresContext) {
       if (filter.departmentIds?.length === 0) return { items: [], nextCursor: null };
       const params = new SqlParams();
       const where = ticketConditions(filter, params, '', false);
-      const direction = order === 'oldest' ? 'ASC' : 'DESC';
-      if (query.cursor) {
-        const [at, id] = decodeTimeCursor(query.cursor);
-        where.push(
-          `(created_at, id) ${order === 'oldest' ? '>' : '<'} (${params.add(at)}::timestamptz, ${params.add(id)})`,
-        );
-      }
-      const orderBy = `ORDER BY created_at ${direction}, id ${direction} LIMIT ${params.add(limit + 1)}`;
-      const range = (extra: string[]) =>
-        `SELECT created_at, id, data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
+      const columns = ORDER_COLUMNS[order];
+      if (query.cursor)
+        where.push(`(${columns}) ${order === 'newest' ? '<' : '>'} (${cursorValues(params, order, query.cursor)})`);
+      const direction = order === 'newest' ? 'DESC' : 'ASC';
+      const orderBy = `ORDER BY ${columns
+        .split(', ')
+        .map((column) => `${column} ${direction}`)
+        .join(', ')} LIMIT ${params.add(limit + 1)}`;
+      // The order's columns only where the department pages are merged: pg would turn each time into a Date.
+      const range = (extra: string[], withOrder: boolean) =>
+        `SELECT ${withOrder ? `${columns}, ` : ''}data FROM ${tickets} ${whereClause([...extra, ...where])} ${orderBy}`;
       // One index range per department, merged (Merge Append): a few short range reads, never a sort.
       // Each department once: a repeated one would list its tickets twice.
       const departments = filter.departmentIds ? [...new Set(filter.departmentIds)] : undefined;
       const text = departments
         ? `SELECT data FROM (${departments
-            .map((department) => `(${range([`department_id = ${params.add(department)}`])})`)
+            .map((department) => `(${range([`department_id = ${params.add(department)}`], true)})`)
             .join(' UNION ALL ')}) pages ${orderBy}`
-        : range([]);
+        : range([], false);
       const rows = await context.query<{ data: Ticket }>('listTickets', text, params.values);
       const items = rows.slice(0, limit).map((row) => row.data);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null };
+      const nextCursor =
+        rows.length > limit && last
+          ? order === 'priority'
+            ? encodeQueueCursor(queuePosition(last))
+            : encodeCursor([last.createdAt, last.id])
+          : null;
+      return { items, nextCursor };
     },
 
     async countTickets(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>> {

@@ -1,4 +1,4 @@
-import { type ChangeSet, conflictError, type Ticket, type TicketLookup } from '@ticketkit/core';
+import { type ChangeSet, conflictError, queuePosition, type Ticket, type TicketLookup } from '@ticketkit/core';
 import { storeAccessTokens } from './access-tokens.js';
 import { announceChange } from './change-notifications.js';
 import type { PgQueryable } from './connection/pg-types.js';
@@ -7,7 +7,7 @@ import { checkText } from './connection/postgres-errors.js';
 import { SqlParams } from './connection/sql-params.js';
 import { rememberIdempotencyKey } from './idempotency.js';
 import { appendOutbox } from './outbox-and-deliveries.js';
-import { type CountCell, countCell, moveCount } from './queues-and-counts.js';
+import { type CountCell, countCell, moveCount, rankAndDueValues } from './queues-and-counts.js';
 import { reindexTicket, type SearchLanguage } from './search.js';
 import { appendAudit, appendThread } from './thread-and-audit.js';
 
@@ -29,6 +29,8 @@ export const TICKET_COLUMNS = [
   'subject',
   'created_at',
   'next_check_at',
+  'priority_rank',
+  'due_at',
   'version',
   'data',
 ] as const;
@@ -46,6 +48,7 @@ export function ticketColumnValues(params: SqlParams, ticket: Ticket): string[] 
     params.add(checkText(ticket.subject, 'ticket.subject')),
     `${params.add(ticket.createdAt)}::timestamptz`,
     `${params.add(ticket.nextCheckAt)}::timestamptz`,
+    ...rankAndDueValues(params, queuePosition(ticket)),
     params.add(ticket.version),
     `${params.add(ticket)}::jsonb`,
   ];

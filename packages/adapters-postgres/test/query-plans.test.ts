@@ -60,9 +60,24 @@ beforeAll(async () => {
       timestamptz '2026-01-01' + i * interval '1 minute', NULL, NULL,
       timestamptz '2026-01-01' + i * interval '1 minute', '{}'
     FROM generate_series(1, ${TICKETS}) i`);
+  // Priorities and first-response due times, in the JSON and in the columns the commit keeps from it.
+  await raw.query(`UPDATE ${t('tickets')} SET
+      data = data || jsonb_build_object(
+        'priority', (ARRAY['urgent', 'high', 'normal', 'low'])[1 + n % 4],
+        'status', status,
+        'firstResponseDueAt', CASE WHEN n % 3 > 0
+          THEN to_char((timestamptz '2026-03-01' + (n % 97) * interval '1 minute') AT TIME ZONE 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+        'firstRespondedAt', NULL, 'resolutionDueAt', NULL),
+      priority_rank = n % 4,
+      due_at = CASE WHEN n % 3 > 0 AND status NOT IN ('resolved', 'closed')
+        THEN timestamptz '2026-03-01' + (n % 97) * interval '1 minute' ELSE 'infinity' END
+    FROM (SELECT id AS ticket_id, number::int AS n FROM ${t('tickets')}) numbered
+    WHERE id = numbered.ticket_id`);
   // As autovacuum would: statistics, and the GIN index's pending list merged into the index.
   await raw.query(`VACUUM ANALYZE ${t('tickets')}, ${t('thread_entries')}, ${t('deliveries')}`);
-});
+  // Twenty thousand rows written, updated and analyzed: more than the default ten seconds on a loaded machine.
+}, 60_000);
 
 afterAll(async () => {
   await dropSchema(raw, schema);
@@ -100,7 +115,13 @@ test('every queue page, first and deep, reads an index range without sorting', a
       expect(first.nextCursor, `${name} (${scope}) has a second page`).not.toBeNull();
       for (const cursor of [null, first.nextCursor]) {
         const plan = await planOf(() => storage.listTickets({ filter: scoped, order, limit: 25, cursor }));
-        expectIndexedWithoutSort(plan, /Index (Only )?Scan( Backward)? using tickets_/, `queue ${name} (${scope})`);
+        // Work queues read the partial indexes in `priority` order (002-queue-order.ts).
+        const index =
+          order === 'priority'
+            ? /Index Scan using tickets_\w*priority/
+            : /Index (Only )?Scan( Backward)? using tickets_/;
+        expectIndexedWithoutSort(plan, index, `queue ${name} (${scope})`);
+        if (process.env.SHOW_PLANS) console.log(name, scope, cursor ? 'deep' : 'first', '\n', plan);
       }
     }
   }

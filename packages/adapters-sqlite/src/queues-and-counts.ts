@@ -1,13 +1,18 @@
 import {
   type CountCell,
   decodeCursor,
+  decodeQueueCursor,
   encodeCursor,
+  encodeQueueCursor,
   type Page,
+  queuePosition,
   type Ticket,
   type TicketFilter,
   type TicketListQuery,
+  type TicketOrder,
 } from '@ticketkit/core';
-import { readTicket, type SqliteContext } from './connection/sqlite-context.js';
+import { ms, readTicket, type SqliteContext } from './connection/sqlite-context.js';
+import { queueOrderParams } from './queries/queue-order-columns.js';
 import { countSql, pageSql, scanFor } from './queries/ticket-queries.js';
 
 /**
@@ -34,22 +39,46 @@ export function countOut(context: SqliteContext, cell: CountCell): void {
   context.sql(COUNT_OUT).run(...cell);
 }
 
+/** A page's row: the ticket, with the order's columns when pages of several departments are merged. */
+type Row = { priority_rank?: number; due_at?: number; created_at?: number; id?: string; data: string };
+
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Compares two rows in list order, as the indexes hold them (for merging the pages of several departments). */
+function rowOrder(order: TicketOrder) {
+  if (order === 'priority') {
+    return (a: Row, b: Row) =>
+      Number(a.priority_rank) - Number(b.priority_rank) ||
+      Number(a.due_at) - Number(b.due_at) ||
+      Number(a.created_at) - Number(b.created_at) ||
+      byId(String(a.id), String(b.id));
+  }
+  const sign = order === 'oldest' ? 1 : -1;
+  return (a: Row, b: Row) => sign * (Number(a.created_at) - Number(b.created_at) || byId(String(a.id), String(b.id)));
+}
+
+/** The keyset parameters of a cursor of `order`; a cursor of another order or list is VALIDATION_FAILED. */
+function cursorParams(order: TicketOrder, cursor: string): unknown[] {
+  return order === 'priority'
+    ? queueOrderParams(decodeQueueCursor(cursor))
+    : decodeCursor(cursor, ['number', 'string']);
+}
+
+/** The cursor of a page that ends at `last`. */
+function cursorOf(order: TicketOrder, last: Ticket): string {
+  return order === 'priority' ? encodeQueueCursor(queuePosition(last)) : encodeCursor([ms(last.createdAt), last.id]);
+}
+
 /** The adapter's queue pages, counts and sequences. */
 export function queuesAndCounts(context: SqliteContext) {
   const { sql } = context;
 
   function scanPage(filter: TicketFilter, departmentId: string | undefined, query: TicketListQuery, limit: number) {
-    const scan = scanFor(filter, departmentId);
+    const scan = scanFor(filter, query.order, departmentId);
     const params = [...scan.params];
-    if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, ['number', 'string']);
-      params.push(createdAt, id);
-    }
-    return sql(pageSql(scan, query.order, Boolean(query.cursor))).all(...params, limit) as {
-      created_at: number;
-      id: string;
-      data: string;
-    }[];
+    if (query.cursor) params.push(...cursorParams(query.order, query.cursor));
+    const merged = (query.filter.departmentIds?.length ?? 0) > 1;
+    return sql(pageSql(scan, query.order, Boolean(query.cursor), merged)).all(...params, limit) as Row[];
   }
 
   return {
@@ -60,15 +89,12 @@ export function queuesAndCounts(context: SqliteContext) {
       if (departments?.length === 0) return { items: [], nextCursor: null };
       // One index range per department, merged: a few short range reads instead of a sort.
       const rows = (departments ?? [undefined]).flatMap((department) => scanPage(filter, department, query, limit + 1));
-      if (departments && departments.length > 1) {
-        const sign = order === 'oldest' ? 1 : -1;
-        rows.sort((a, b) => sign * (a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-      }
-      const page = rows.slice(0, limit);
+      if (departments && departments.length > 1) rows.sort(rowOrder(order));
+      const page = rows.slice(0, limit).map(readTicket);
       const last = page.at(-1);
       return {
-        items: page.map(readTicket),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+        items: page,
+        nextCursor: rows.length > limit && last ? cursorOf(order, last) : null,
       };
     },
 
@@ -83,7 +109,7 @@ export function queuesAndCounts(context: SqliteContext) {
               .get(...summed.params),
           );
         } else {
-          const scan = scanFor(filter);
+          const scan = scanFor(filter, 'oldest');
           counts[name] = Number(
             sql(`SELECT count(*) FROM tickets INDEXED BY ${scan.index} WHERE ${scan.where.join(' AND ')}`)
               .pluck()

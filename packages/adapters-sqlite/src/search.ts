@@ -29,7 +29,7 @@ export function search(context: SqliteContext, searchWindow: number) {
     async searchTickets(query: TicketSearchQuery): Promise<Page<Ticket>> {
       // Terms are letters and digits only; quoting each one keeps user text from ever being FTS5 syntax.
       const match = query.terms.map((term) => `"${term.replace(/"/g, '""')}"`).join(' ');
-      const scan = scanFor(query.filter);
+      const scan = scanFor(query.filter, 'newest');
       const departments = query.filter.departmentIds;
       // The scan's conditions name ticket columns, none of which the log has: they need no table prefix.
       const where = [...scan.where];

@@ -11,6 +11,7 @@ import { storeAccessToken } from './access-tokens.js';
 import { json, ms, readTicket, type SqliteContext } from './connection/sqlite-context.js';
 import { checkText } from './connection/sqlite-errors.js';
 import { rememberIdempotencyKey } from './idempotency.js';
+import { queueOrderColumns } from './queries/queue-order-columns.js';
 import { countIn, countOut } from './queues-and-counts.js';
 import type { SqliteStatement } from './sqlite-database.js';
 import { appendLog } from './thread-and-audit.js';
@@ -34,6 +35,8 @@ const COLUMN_NAMES = [
   'subject',
   'created_at',
   'next_check_at',
+  'priority_rank',
+  'due_at',
 ] as const;
 type ColumnName = (typeof COLUMN_NAMES)[number];
 type Columns = Record<ColumnName, string | number | null>;
@@ -54,6 +57,7 @@ function ticketColumns(ticket: Ticket): Columns {
     subject: checkText(ticket.subject, 'ticket.subject'),
     created_at: ms(ticket.createdAt),
     next_check_at: ticket.nextCheckAt === null ? null : ms(ticket.nextCheckAt),
+    ...queueOrderColumns(ticket),
   };
 }
 

@@ -1,4 +1,12 @@
-import { createHelpDesk, type Delivery, type HelpDesk, manualClock, QUEUE_NAMES, type Ticket } from '@ticketkit/core';
+import {
+  createHelpDesk,
+  type Delivery,
+  type HelpDesk,
+  manualClock,
+  QUEUE_NAMES,
+  type QueueName,
+  type Ticket,
+} from '@ticketkit/core';
 import { makeDelivery, makeOutboxMessage } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -39,6 +47,8 @@ beforeAll(async () => {
     email: 'multi@bank.test',
     departmentIds: ['help', 'l2', 'billing'],
   });
+  // An SLA plan on half the tickets: due times to order by, and breaches for the overdue queue.
+  await desk.slaPlans.upsert({ id: 'fast', name: 'Fast', firstResponseWithin: '30m', resolveWithin: '4h' });
   for (let index = 0; index < 300; index++) {
     clock.advance('1m');
     const ticket = await desk.tickets.open(
@@ -47,13 +57,16 @@ beforeAll(async () => {
         subject: `Ticket ${index}`,
         body: 'Hello',
         departmentId: ['help', 'l2', 'billing'][index % 3],
+        priority: (['low', 'normal', 'high', 'urgent'] as const)[index % 4],
       },
       { actor: actors.admin },
     );
+    if (index % 2 === 0) await desk.tickets.update(ticket.id, { slaPlanId: 'fast' }, { actor: actors.admin });
     if (index % 4 === 1) await desk.tickets.assign(ticket.id, { agentId: 'admin' }, { actor: actors.admin });
     if (index % 5 === 2) await desk.tickets.requestInfo(ticket.id, { body: '?' }, { actor: actors.admin });
     if (index % 7 === 3) await desk.tickets.resolve(ticket.id, { resolutionNote: 'x' }, { actor: actors.admin });
   }
+  for (let sweep = 0; sweep < 5; sweep++) await desk.scheduler.runOnce();
   await writeOutboxAndDeliveries();
   storage.optimize();
 });
@@ -180,6 +193,29 @@ describe.each(Object.entries(actors).filter(([kind]) => kind !== 'customer'))('q
     },
   );
 });
+
+const WORK_QUEUES: [QueueName, RegExp][] = [
+  ['open', /tickets_work_priority/],
+  ['unassigned', /tickets_unassigned_priority/],
+  ['overdue', /tickets_overdue_priority/],
+  ['awaiting_customer', /tickets_awaiting_priority/],
+];
+test.each(WORK_QUEUES)(
+  '%s in priority order: its partial index, a deep page seeks past the cursor',
+  async (name, index) => {
+    const first = await statementsOf(() => desk.queues.list(name, { actor: actors.admin, limit: 2 }));
+    expect(plan(first[0] as Execution).join(' | ')).toMatch(index);
+    expect((first[0] as Execution).sql).toMatch(/ORDER BY priority_rank ASC, due_at ASC, created_at ASC, id ASC/);
+    const page = await desk.queues.list(name, { actor: actors.admin, limit: 2 });
+    expect(page.nextCursor, `${name} has a second page`).not.toBeNull();
+    const deep = await statementsOf(() =>
+      desk.queues.list(name, { actor: actors.admin, limit: 2, cursor: page.nextCursor }),
+    );
+    const text = plan(deep[0] as Execution).join(' | ');
+    expect(text).toMatch(index);
+    expect(text).toMatch(/\(priority_rank,due_at,created_at,id\)>\(\?,\?,\?,\?\)/);
+  },
+);
 
 test("a customer's own tickets read the requester index", async () => {
   const executions = await statementsOf(() => desk.queues.list('mine', { actor: actors.customer, limit: 5 }));

@@ -194,3 +194,42 @@ test('search ranks subject matches first, respects departments, and refuses cust
   expect(everything).toHaveLength(8);
   expect(new Set(everything).size).toBe(8);
 });
+
+test('work queues list the most urgent first: priority, then the SLA due next, then the oldest', async () => {
+  const { desk, clock, open } = await createTestDesk();
+  const make = async (subject: string, priority: Ticket['priority'], slaPlanId: string | null) => {
+    clock.advance('1m');
+    const ticket = await open({ subject, priority, requester: { email: 'ken@example.com' } }, actors.root);
+    return slaPlanId ? desk.tickets.update(ticket.id, { slaPlanId }, { actor: actors.root }) : ticket;
+  };
+  await make('normal, no plan', 'normal', null);
+  await make('normal, SEV C', 'normal', 'pausing'); // first response due 17:02
+  const sevA = await make('normal, SEV A', 'normal', 'running'); // first response due 10:03
+  await make('high, no plan', 'high', null);
+  await make('low, SEV A', 'low', 'running');
+  const subjects = async (name: 'open' | 'overdue' | 'unassigned') =>
+    (await desk.queues.list(name, { actor: actors.ann })).items.map((ticket) => ticket.subject);
+  expect(await subjects('open')).toEqual([
+    'high, no plan',
+    'normal, SEV A',
+    'normal, SEV C',
+    'normal, no plan',
+    'low, SEV A',
+  ]);
+  // Answered: its resolution (due 17:03) is what is due now, after SEV C's first response.
+  await desk.tickets.reply(sevA.id, { body: 'On it.' }, { actor: actors.ann });
+  expect(await subjects('open')).toEqual([
+    'high, no plan',
+    'normal, SEV C',
+    'normal, SEV A',
+    'normal, no plan',
+    'low, SEV A',
+  ]);
+  // Two hours on, the low ticket's first response has breached: overdue, and still last by priority.
+  clock.advance('2h');
+  await desk.scheduler.runOnce();
+  expect(await subjects('overdue')).toEqual(['low, SEV A']);
+  expect((await subjects('unassigned')).at(-1)).toBe('low, SEV A');
+  await desk.tickets.update(sevA.id, { priority: 'urgent' }, { actor: actors.ann });
+  expect((await subjects('open'))[0]).toBe('normal, SEV A');
+});

@@ -66,9 +66,10 @@ test('the seed scenario runs through the public API', async () => {
   expect(reset.number).toMatch(/^\d{6}$/);
   expect(crash.number).not.toBe(reset.number);
   expect(reset).toMatchObject({ status: 'open', requester: { email: 'ken@example.com', name: 'Ken' }, version: 1 });
+  // Most urgent first: Karen's high-priority crash before Ken's earlier, normal request.
   expect((await desk.queues.list('open', { actor: isabella })).items.map((t) => t.number)).toEqual([
-    reset.number,
     crash.number,
+    reset.number,
   ]);
   expect((await desk.queues.counts({ actor: isabella })).unassigned).toBe(2);
 

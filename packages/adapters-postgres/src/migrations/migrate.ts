@@ -4,10 +4,11 @@ import type { PgQueryable } from '../connection/pg-types.js';
 import type { PostgresContext } from '../connection/postgres-context.js';
 import { toTicketkitError } from '../connection/postgres-errors.js';
 import { initialSchema } from './001-initial.js';
+import { queueOrder } from './002-queue-order.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, queueOrder];
 
 /** The schema version this version of the adapter writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

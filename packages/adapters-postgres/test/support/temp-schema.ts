@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessTokenRecord, AuditEvent, Delivery, OutboxMessage, ThreadEntry } from '@ticketkit/core';
+import {
+  type AccessTokenRecord,
+  type AuditEvent,
+  type Delivery,
+  type OutboxMessage,
+  queuePosition,
+  type ThreadEntry,
+  type Ticket,
+} from '@ticketkit/core';
 import type { StorageBackdoor } from '@ticketkit/core/testing';
 import pg from 'pg';
 import { type PostgresStorageOptions, postgresStorage } from '../../src/index.js';
@@ -40,9 +48,21 @@ export function postgresBackdoor(pool: pg.Pool, schema: string): StorageBackdoor
         data: Record<string, unknown> & { version: number };
         version: number;
         status: string;
-      }>(`SELECT data, version, status FROM ${t('tickets')} WHERE id = $1`, [id]);
+        priority_rank: number;
+        due_at: Date | number;
+      }>(`SELECT data, version, status, priority_rank, due_at FROM ${t('tickets')} WHERE id = $1`, [id]);
       if (!row) return null;
       inStep(`ticket ${id}`, { version: row.version, status: row.status }, row.data);
+      // The `priority` order's columns: core's queue position, no due time stored as infinity.
+      const position = queuePosition(row.data as unknown as Ticket);
+      inStep(
+        `ticket ${id}`,
+        { priority_rank: row.priority_rank, due_at: row.due_at instanceof Date ? iso(row.due_at) : row.due_at },
+        {
+          priority_rank: position.rank,
+          due_at: position.dueAt === null ? Number.POSITIVE_INFINITY : new Date(position.dueAt).toISOString(),
+        },
+      );
       return row.data as never;
     },
     async thread(ticketId) {

@@ -5,6 +5,7 @@ import { outboxDeliveries } from './002-outbox-deliveries.js';
 import { accessTokens } from './003-access-tokens.js';
 import { countsAndSearchInCommit } from './004-counts-and-search-in-commit.js';
 import { deliveryTicketSummaries } from './005-delivery-ticket-summaries.js';
+import { queueOrder } from './006-queue-order.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this version of the adapter knows, in order. */
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   accessTokens,
   countsAndSearchInCommit,
   deliveryTicketSummaries,
+  queueOrder,
 ];
 
 /** The schema version this version of the adapter writes. */

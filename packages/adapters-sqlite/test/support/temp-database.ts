@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent, Delivery, IdempotencyRecord, OutboxMessage, ThreadEntry, Ticket } from '@ticketkit/core';
+import {
+  type AuditEvent,
+  type Delivery,
+  type IdempotencyRecord,
+  type OutboxMessage,
+  queuePosition,
+  type ThreadEntry,
+  type Ticket,
+} from '@ticketkit/core';
 import type { StorageBackdoor } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { type SqliteStorageOptions, sqliteStorage } from '../../src/index.js';
@@ -59,8 +67,19 @@ export function sqliteBackdoor(filename: string): StorageBackdoor & { close(): v
     raw,
     close: () => raw.close(),
     async ticket(id) {
-      const row = raw.prepare('SELECT data FROM tickets WHERE id = ?').pluck().get(id) as string | undefined;
-      return row ? parse<Ticket>(row) : null;
+      const row = raw.prepare('SELECT priority_rank, due_at, data FROM tickets WHERE id = ?').get(id) as
+        | { priority_rank: number; due_at: number; data: string }
+        | undefined;
+      if (!row) return null;
+      const ticket = parse<Ticket>(row.data);
+      // The `priority` order's columns: core's queue position, no due time stored as the largest Date.
+      const position = queuePosition(ticket);
+      inStep(
+        `ticket ${id}`,
+        { priority_rank: row.priority_rank, due_at: row.due_at },
+        { priority_rank: position.rank, due_at: position.dueAt === null ? 8_640_000_000_000_000 : ms(position.dueAt) },
+      );
+      return ticket;
     },
     async thread(ticketId) {
       const rows = raw

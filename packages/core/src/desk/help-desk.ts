@@ -163,7 +163,10 @@ export interface QueuesApi {
   /**
    * One page of a queue. Agents see their departments' tickets (admins all);
    * `mine` lists the tickets assigned to the acting agent, or, for a customer,
-   * their own tickets. Items are summaries, without custom fields.
+   * their own tickets. Items are summaries, without custom fields. The work
+   * queues (`open`, `mine`, `unassigned`, `overdue`, `awaiting_customer`)
+   * come in `priority` order — priority, then the next SLA due time, then
+   * the oldest; `resolved`, `closed`, `all` and a customer's own newest first.
    *
    * `departmentId` narrows the queue to one department, the tickets behind a
    * row of {@link QueuesApi.countsByDepartment}: an agent may name only a

@@ -23,7 +23,10 @@ export const ACTIVE_STATUSES = ['open', 'in_progress', 'awaiting_customer'] as c
 export interface QueueDefinition {
   /** Which tickets. `mine` fills in the acting agent. */
   filter: TicketFilter;
-  /** Work queues list the oldest first (first come, first served); history-like queues the newest. */
+  /**
+   * Work queues list in `priority` order (most urgent, then soonest due, then
+   * first come, first served); history-like queues newest first.
+   */
   order: TicketOrder;
   /** Whether the queue is limited to the acting agent's departments (admins see everything). */
   departmentScoped: boolean;
@@ -37,23 +40,27 @@ export interface QueueDefinition {
  * - `overdue`: active tickets that breached their SLA;
  * - `awaiting_customer`, `resolved`, `closed`: tickets in that status;
  * - `all`: everything.
+ *
+ * The work queues (`open`, `mine`, `unassigned`, `overdue`,
+ * `awaiting_customer`) are in `priority` order; `resolved`, `closed` and
+ * `all` newest first.
  */
 export function queueDefinition(name: QueueName, agentId: string): QueueDefinition {
   switch (name) {
     case 'open':
-      return { filter: { statuses: ['open', 'in_progress'] }, order: 'oldest', departmentScoped: true };
+      return { filter: { statuses: ['open', 'in_progress'] }, order: 'priority', departmentScoped: true };
     case 'mine':
-      return { filter: { statuses: ACTIVE_STATUSES, assigneeId: agentId }, order: 'oldest', departmentScoped: false };
+      return { filter: { statuses: ACTIVE_STATUSES, assigneeId: agentId }, order: 'priority', departmentScoped: false };
     case 'unassigned':
-      return { filter: { statuses: ACTIVE_STATUSES, unassigned: true }, order: 'oldest', departmentScoped: true };
+      return { filter: { statuses: ACTIVE_STATUSES, unassigned: true }, order: 'priority', departmentScoped: true };
     case 'overdue':
       return {
         filter: { statuses: ACTIVE_STATUSES, slaStates: ['breached'] },
-        order: 'oldest',
+        order: 'priority',
         departmentScoped: true,
       };
     case 'awaiting_customer':
-      return { filter: { statuses: ['awaiting_customer'] }, order: 'oldest', departmentScoped: true };
+      return { filter: { statuses: ['awaiting_customer'] }, order: 'priority', departmentScoped: true };
     case 'resolved':
       return { filter: { statuses: ['resolved'] }, order: 'newest', departmentScoped: true };
     case 'closed':

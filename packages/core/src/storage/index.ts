@@ -23,6 +23,16 @@ export {
 } from './delivery-records.js';
 export { type MemoryStorage, type MemoryStorageState, memoryStorage } from './memory-storage.js';
 export {
+  compareQueuePositions,
+  decodeQueueCursor,
+  encodeQueueCursor,
+  nextDueAt,
+  PRIORITY_RANKS,
+  type QueueOrderFields,
+  type QueuePosition,
+  queuePosition,
+} from './queue-order.js';
+export {
   ACCESS_TOKEN_STORAGE_METHODS,
   type AccessTokenRecord,
   type ChangeSet,

@@ -7,6 +7,7 @@ import { DUE_CLAIM_PREFIX } from './adapter-helpers.js';
 import { localChangeListeners } from './change-announcements.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Delivery } from './delivery-records.js';
+import { compareQueuePositions, decodeQueueCursor, encodeQueueCursor, queuePosition } from './queue-order.js';
 import type {
   AccessTokenRecord,
   ChangeSet,
@@ -92,14 +93,20 @@ export function memoryStorage(): MemoryStorage {
   const auditIds = new Set<string>();
 
   function page(tickets: Ticket[], query: TicketListQuery): Page<Ticket> {
-    let sorted = tickets.sort((a, b) => compareTickets(a, b, query.order));
-    if (query.cursor) {
+    const { order } = query;
+    let sorted = tickets.sort((a, b) => compareTickets(a, b, order));
+    if (query.cursor && order === 'priority') {
+      const after = decodeQueueCursor(query.cursor);
+      sorted = sorted.filter((ticket) => compareQueuePositions(queuePosition(ticket), after) > 0);
+    } else if (query.cursor && order !== 'priority') {
       const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
-      sorted = sorted.filter((ticket) => compareTickets(ticket, { createdAt, id }, query.order) > 0);
+      sorted = sorted.filter((ticket) => compareTickets(ticket, { createdAt, id }, order) > 0);
     }
     const items = sorted.slice(0, query.limit);
     const last = items.at(-1);
-    const nextCursor = sorted.length > query.limit && last ? encodeCursor([last.createdAt, last.id]) : null;
+    const cursorOf = (ticket: Ticket) =>
+      order === 'priority' ? encodeQueueCursor(queuePosition(ticket)) : encodeCursor([ticket.createdAt, ticket.id]);
+    const nextCursor = sorted.length > query.limit && last ? cursorOf(last) : null;
     return { items: items.map(copy), nextCursor };
   }
 

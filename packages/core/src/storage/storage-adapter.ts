@@ -34,14 +34,20 @@ export interface TicketFilter {
   requesterEmail?: string;
 }
 
-/** Order of a ticket list: by creation time, then id. */
-export type TicketOrder = 'oldest' | 'newest';
+/**
+ * Order of a ticket list.
+ * - `priority`: the work order — priority (urgent, high, normal, low), then
+ *   the next SLA due time, earliest first (tickets without one after those
+ *   with one), then creation time, then id (see `queuePosition`);
+ * - `oldest`, `newest`: by creation time, then id.
+ */
+export type TicketOrder = 'priority' | 'oldest' | 'newest';
 
 /** A request for one page of tickets. */
 export interface TicketListQuery {
   /** Which tickets. */
   filter: TicketFilter;
-  /** `oldest` first (work queues) or `newest` first (history-like queues). */
+  /** `priority` (work queues), `oldest` first, or `newest` first (history-like queues). */
   order: TicketOrder;
   /** Page size, 1 to 100. */
   limit: number;
@@ -261,7 +267,10 @@ export interface StorageAdapter {
   commit(changes: ChangeSet): Promise<void>;
   /** One ticket, or `null`. */
   getTicket(lookup: TicketLookup): Promise<Ticket | null>;
-  /** One page of tickets, keyset-paginated by (`createdAt`, `id`). */
+  /**
+   * One page of tickets, keyset-paginated: by (`createdAt`, `id`) for
+   * `oldest` and `newest`, by the ticket's `queuePosition` for `priority`.
+   */
   listTickets(query: TicketListQuery): Promise<Page<Ticket>>;
   /** How many tickets match each named filter. Fallback: pages through `listTickets`. */
   countTickets?(filters: Readonly<Record<string, TicketFilter>>): Promise<Record<string, number>>;

@@ -1,4 +1,5 @@
 import type { Ticket } from '../schemas/ticket.js';
+import { compareQueuePositions, type QueueOrderFields, queuePosition } from './queue-order.js';
 import type { TicketFilter, TicketOrder } from './storage-adapter.js';
 
 /**
@@ -19,12 +20,23 @@ export function matchesFilter(ticket: Ticket, filter: TicketFilter): boolean {
   return true;
 }
 
-/** Compares two tickets in list order: by `createdAt`, then `id`, ascending for `oldest`. */
+/** Compares two tickets by creation: by `createdAt`, then `id`, ascending for `oldest`. */
+export function compareTickets(
+  a: Pick<Ticket, 'createdAt' | 'id'>,
+  b: Pick<Ticket, 'createdAt' | 'id'>,
+  order: 'oldest' | 'newest',
+): number;
+/** Compares two tickets in list order (for `priority`, by their `queuePosition`). */
+export function compareTickets(a: QueueOrderFields, b: QueueOrderFields, order: TicketOrder): number;
 export function compareTickets(
   a: Pick<Ticket, 'createdAt' | 'id'>,
   b: Pick<Ticket, 'createdAt' | 'id'>,
   order: TicketOrder,
-) {
+): number {
+  // Only the second signature admits `priority`, and it requires the fields.
+  if (order === 'priority') {
+    return compareQueuePositions(queuePosition(a as QueueOrderFields), queuePosition(b as QueueOrderFields));
+  }
   const sign = order === 'oldest' ? 1 : -1;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -sign : sign;
   if (a.id !== b.id) return a.id < b.id ? -sign : sign;

@@ -4,7 +4,8 @@ import type { AuditEvent } from '../schemas/audit.js';
 import type { ThreadEntry } from '../schemas/thread.js';
 import { type Ticket, type TicketSummary, toTicketSummary } from '../schemas/ticket.js';
 import type { Delivery } from '../storage/delivery-records.js';
-import type { OutboxMessage } from '../storage/storage-adapter.js';
+import type { OutboxMessage, TicketFilter, TicketOrder } from '../storage/storage-adapter.js';
+import { compareTickets, matchesFilter } from '../storage/ticket-filter.js';
 
 let counter = 0;
 
@@ -134,4 +135,16 @@ export function makeDelivery(
     updatedAt: message.createdAt,
     ...overrides,
   };
+}
+
+/**
+ * The ids a list of `filter` in `order` returns from `tickets`, per the
+ * reference semantics (`matchesFilter`, `compareTickets`): what a test of
+ * an adapter's pages, or of a migrated file's, compares with.
+ */
+export function listedIds(tickets: readonly Ticket[], filter: TicketFilter, order: TicketOrder): string[] {
+  return tickets
+    .filter((ticket) => matchesFilter(ticket, filter))
+    .sort((a, b) => compareTickets(a, b, order))
+    .map((ticket) => ticket.id);
 }

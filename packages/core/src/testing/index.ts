@@ -5,7 +5,14 @@
  * @packageDocumentation
  * @module @ticketkit/core/testing
  */
-export { makeAuditEvent, makeDelivery, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
+export {
+  listedIds,
+  makeAuditEvent,
+  makeDelivery,
+  makeOutboxMessage,
+  makeThreadEntry,
+  makeTicket,
+} from './fixtures.js';
 export {
   type ConformanceSubject,
   type ConformanceTestFunction,

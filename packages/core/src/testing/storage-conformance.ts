@@ -15,6 +15,7 @@ import { dueClaimCases } from './due-claim-cases.js';
 import { makeAuditEvent, makeOutboxMessage, makeThreadEntry, makeTicket } from './fixtures.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { queueCountCases } from './queue-count-cases.js';
+import { queueOrderCases } from './queue-order-cases.js';
 
 export type { ConformanceSubject, StorageBackdoor } from './conformance-support.js';
 
@@ -67,7 +68,12 @@ async function listAll(
   throw new Error('pagination did not end after 1000 pages');
 }
 
-// A varied population for the queue and count tests.
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const hour = (n: number) => new Date(Date.UTC(2026, 1, 2, n)).toISOString();
+
+// A varied population for the queue and count tests. Priorities, due times and creation times repeat, so
+// every tie-break of the `priority` order is exercised: due times shared within a priority, pending first
+// responses earlier or later than the resolution target, answered ones, none at all.
 function population(): Ticket[] {
   const statuses = ['open', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
   const slaStates = ['on_track', 'at_risk', 'breached', 'paused'] as const;
@@ -85,6 +91,10 @@ function population(): Ticket[] {
         requester: { email: `customer${index % 7}@example.com`, name: null },
         // Pairs of tickets share a creation time, so the id tie-break is exercised.
         createdAt: new Date(Date.UTC(2026, 1, 1, 8, 0, Math.floor(index / 2))).toISOString(),
+        priority: PRIORITIES[Math.floor(index / 3) % 4] ?? 'normal',
+        firstResponseDueAt: index % 5 === 4 ? null : hour(index % 3),
+        firstRespondedAt: index % 4 === 1 ? hour(0) : null,
+        resolutionDueAt: index % 6 === 5 ? null : hour(1 + (index % 4)),
       }),
     );
   }
@@ -500,7 +510,7 @@ const cases: Record<string, Case> = {
     const tickets = population();
     for (const ticket of tickets) await insert(adapter, ticket);
     for (const [name, filter] of Object.entries(FILTERS)) {
-      for (const order of ['oldest', 'newest'] as const) {
+      for (const order of ['priority', 'oldest', 'newest'] as const) {
         const expected = tickets
           .filter((ticket) => matchesFilter(ticket, filter))
           .sort((a, b) => compareTickets(a, b, order))
@@ -516,7 +526,7 @@ const cases: Record<string, Case> = {
   async 'queues: keyset pages neither repeat nor skip when tickets arrive between pages'({ adapter }) {
     const tickets = population().filter((ticket) => ticket.status === 'open');
     for (const ticket of tickets) await insert(adapter, ticket);
-    for (const order of ['oldest', 'newest'] as const) {
+    for (const order of ['priority', 'oldest', 'newest'] as const) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -759,7 +769,16 @@ const cases: Record<string, Case> = {
   },
 };
 
-Object.assign(cases, deliveryCases, accessTokenCases, queueCountCases, dueClaimCases, changeCases, idempotencyCases);
+Object.assign(
+  cases,
+  queueOrderCases,
+  deliveryCases,
+  accessTokenCases,
+  queueCountCases,
+  dueClaimCases,
+  changeCases,
+  idempotencyCases,
+);
 
 /** The names of every conformance test, for `skip` (the `concurrency: …` tests are named after the option's value). */
 export const STORAGE_CONFORMANCE_TESTS: readonly string[] = Object.keys(cases);

@@ -115,7 +115,12 @@ export const listRoutes: RouteSpec[] = [
     method: 'GET',
     path: '/queues/:name',
     operationId: 'listQueue',
-    summary: `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything); \`departmentId\` narrows it to one.`,
+    summary:
+      `One page of a queue: ${QUEUE_NAMES.join(', ')}. Agents see their departments (admins everything). ` +
+      'The work queues (open, mine, unassigned, overdue, awaiting_customer) come most urgent first: by priority ' +
+      '(urgent, high, normal, low), then the next SLA due time (earliest first, overdue ones first of all; none last), ' +
+      'then the oldest; resolved, closed and all come newest first. Keyset pages: pass `nextCursor` back as `cursor` ' +
+      '(a cursor of a list in the other order is refused with 422 naming `cursor`).',
     access: 'agent',
     params: queueParams,
     query: queueQuery,
