@@ -33,6 +33,8 @@ const { values } = parseArgs({
     'http-connections': { type: 'string', default: '20' },
     // `postgres`: the PostgreSQL adapter's latencies and HTTP intake with 1, 2 and 3 app processes (bench/postgres).
     adapter: { type: 'string', default: 'sqlite' },
+    // With --adapter postgres: `latency` or `http` runs that suite alone.
+    only: { type: 'string' },
   },
 });
 const size = Number(values.size);
@@ -47,7 +49,7 @@ if (!(httpSeconds > 0) || !Number.isInteger(httpConnections) || httpConnections 
 
 if (values.adapter === 'postgres') {
   const { runPostgresBench } = await import('./postgres/run.js');
-  await runPostgresBench({ size, samples, httpSeconds, httpConnections });
+  await runPostgresBench({ size, samples, httpSeconds, httpConnections, only: values.only, json: values.json });
   process.exit(0);
 }
 if (values.adapter !== 'sqlite') throw new Error('--adapter must be sqlite or postgres');

@@ -8,6 +8,8 @@ import pg from 'pg';
 import { DEPARTMENTS, random } from '../lib/dataset.js';
 import { percentile } from '../lib/stats.js';
 import type { Metric } from '../suites/metric.js';
+import { backendCpuMs } from './cpu-usage.js';
+import { sampleWaitEvents } from './wait-events.js';
 
 /** How hard and how long the PostgreSQL HTTP intake suite pushes. */
 export interface PostgresHttpOptions {
@@ -20,19 +22,25 @@ export interface PostgresHttpOptions {
 }
 
 function startServer(url: string, schema: string) {
-  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema], {
+  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema, schema], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: string) =>
-    new Promise<{ type: string; port?: number }>((resolve, reject) => {
-      child.on('message', (message: { type: string; port?: number }) => {
+    new Promise<{ type: string; port?: number; cpuMs?: number }>((resolve, reject) => {
+      child.on('message', (message: { type: string; port?: number; cpuMs?: number }) => {
         if (message.type === type) resolve(message);
       });
       child.once('exit', (code) => reject(new Error(`a benchmark HTTP server exited (${code})`)));
     });
   return {
     port: next('listening').then((message) => message.port as number),
+    /** CPU milliseconds the server process has used so far. */
+    cpuMs: () => {
+      const answer = next('cpu');
+      child.send('cpu');
+      return answer.then((message) => message.cpuMs as number);
+    },
     close: () => {
       const closed = next('closed');
       child.send('close');
@@ -50,7 +58,12 @@ function startServer(url: string, schema: string) {
  */
 export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<Metric[]> {
   const schema = `tk_bench_http_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ connectionString: options.url, max: 2 });
+  const pool = new pg.Pool({ connectionString: options.url, max: 3 });
+  // The app servers' CPU and their backends' (by application name, which is the schema).
+  const cpuOf = async (servers: ReturnType<typeof startServer>[]) => ({
+    app: (await Promise.all(servers.map((server) => server.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
+    database: await backendCpuMs(pool, schema),
+  });
   const rng = random(11);
   const subjects = Array.from({ length: 256 }, () => rng.words(3));
   const bodies = Array.from({ length: 256 }, () => rng.words(25));
@@ -68,6 +81,9 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
         const run = `${processes}-${Date.now().toString(36)}`;
         let sent = 0;
         const latencies: number[] = [];
+        const cpuBefore = await cpuOf(servers);
+        const benchCpu = process.cpuUsage();
+        const waits = sampleWaitEvents(pool, schema);
         const started = process.hrtime.bigint();
         const results = await Promise.all(
           ports.map((port) => {
@@ -104,6 +120,14 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
           }),
         );
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const waited = await waits.stop();
+        const { user, system } = process.cpuUsage(benchCpu);
+        const cpuAfter = await cpuOf(servers);
+        const perTicket = (ms: number | null) =>
+          ms === null ? 'n/a' : `${(ms / Math.max(1, latencies.length)).toFixed(2)} ms`;
+        const cpu = `CPU per ticket: app ${perTicket(cpuAfter.app - cpuBefore.app)}, PostgreSQL ${perTicket(
+          cpuAfter.database === null || cpuBefore.database === null ? null : cpuAfter.database - cpuBefore.database,
+        )}, load generator ${perTicket((user + system) / 1000)}`;
         for (const { result, statuses } of results) {
           if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
             const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
@@ -118,7 +142,7 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
           unit: 'tickets/s',
           goal: processes === 1 ? 0 : Math.round(baseline),
           better: 'higher',
-          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}`,
+          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}; ${cpu}; sessions (average): ${waited}`,
         });
         await Promise.all(servers.map((server) => server.close()));
       } catch (error) {

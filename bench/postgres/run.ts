@@ -13,6 +13,10 @@ export interface PostgresBenchOptions {
   httpSeconds: number;
   /** Connections of each HTTP run, shared between the servers. */
   httpConnections: number;
+  /** `latency` or `http`: that suite alone. */
+  only?: string | undefined;
+  /** Where the JSON of the results goes. */
+  json: string;
 }
 
 /**
@@ -23,22 +27,29 @@ export interface PostgresBenchOptions {
  */
 export async function runPostgresBench(options: PostgresBenchOptions): Promise<void> {
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const latency = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('../postgres-latency.ts', import.meta.url)),
-      '--size',
-      String(options.size),
-      '--samples',
-      String(options.samples),
-      '--url',
-      url,
-    ],
-    { stdio: 'inherit' },
-  );
+  if (options.only !== undefined && options.only !== 'latency' && options.only !== 'http') {
+    throw new Error('--only must be latency or http');
+  }
+  const latency =
+    options.only === 'http'
+      ? { status: 0 }
+      : spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            fileURLToPath(new URL('../postgres-latency.ts', import.meta.url)),
+            '--size',
+            String(options.size),
+            '--samples',
+            String(options.samples),
+            '--url',
+            url,
+          ],
+          { stdio: 'inherit' },
+        );
   if (latency.status !== 0) throw new Error(`bench/postgres-latency.ts failed (${latency.status})`);
+  if (options.only === 'latency') return;
   const metrics = await postgresHttpIntake({
     url,
     connections: options.httpConnections,

@@ -1,5 +1,6 @@
-import type { PgPoolClient, PgQueryable } from './connection/pg-types.js';
+import type { PgPoolClient } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
+import type { SqlParams } from './connection/sql-params.js';
 
 /**
  * What one server learns about a change committed by any server on the same
@@ -18,21 +19,22 @@ export type StorageChange =
 export type StorageChangeListener = (change: StorageChange) => void;
 
 /**
- * Sends the change notice inside the commit's transaction: PostgreSQL
- * delivers it when (and only if) the transaction commits.
+ * The `pg_notify(…)` call of a ticket's change notice, for the commit's
+ * statement: PostgreSQL delivers it when (and only if) the transaction
+ * commits.
  */
-export async function announceChange(
-  client: PgQueryable,
+export function changeNotice(
+  params: SqlParams,
   context: PostgresContext,
   ticket: { id: string; number: string; version: number },
-): Promise<void> {
+): string {
   const change: StorageChange = {
     type: 'ticket.changed',
     ticketId: ticket.id,
     number: ticket.number,
     version: ticket.version,
   };
-  await client.query('SELECT pg_notify($1, $2)', [context.channel, JSON.stringify(change)]);
+  return `pg_notify(${params.add(context.channel)}, ${params.add(JSON.stringify(change))})`;
 }
 
 const quoteChannel = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
