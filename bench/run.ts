@@ -49,7 +49,15 @@ if (!(httpSeconds > 0) || !Number.isInteger(httpConnections) || httpConnections 
 
 if (values.adapter === 'postgres') {
   const { runPostgresBench } = await import('./postgres/run.js');
-  await runPostgresBench({ size, samples, httpSeconds, httpConnections, only: values.only, json: values.json });
+  await runPostgresBench({
+    size,
+    samples,
+    httpSeconds,
+    httpConnections,
+    httpWarmupSeconds: values.smoke ? 0 : 2,
+    only: values.only,
+    json: values.json,
+  });
   process.exit(0);
 }
 if (values.adapter !== 'sqlite') throw new Error('--adapter must be sqlite or postgres');

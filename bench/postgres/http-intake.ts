@@ -19,6 +19,76 @@ export interface PostgresHttpOptions {
   connections: number;
   /** Seconds of each measured run. */
   seconds: number;
+  /** Seconds of unmeasured load before each measured run. */
+  warmupSeconds: number;
+  /** How many app processes each run has, in order. @default [1, 2, 3] */
+  processes?: readonly number[];
+}
+
+/** Subjects and bodies the requests take turns with. */
+function requestTexts() {
+  const rng = random(11);
+  return {
+    subjects: Array.from({ length: 256 }, () => rng.words(3)),
+    bodies: Array.from({ length: 256 }, () => rng.words(25)),
+  };
+}
+
+/**
+ * `seconds` of intake on the servers at `ports`, `connections` in all: each
+ * request a new requester and Idempotency-Key. Returns every latency; any
+ * answer but a 201 fails the run.
+ */
+async function intakeLoad(
+  ports: readonly number[],
+  connections: number,
+  seconds: number,
+  texts: ReturnType<typeof requestTexts>,
+) {
+  const run = `${ports.length}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  let sent = 0;
+  const latencies: number[] = [];
+  const results = await Promise.all(
+    ports.map((port) => {
+      const instance = autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections: Math.max(1, Math.round(connections / ports.length)),
+        duration: seconds,
+        requests: [
+          {
+            setupRequest: (defaults) => {
+              const index = sent++;
+              return {
+                ...defaults,
+                method: 'POST',
+                path: '/tickets',
+                headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${index}` },
+                body: JSON.stringify({
+                  requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
+                  subject: texts.subjects[index % 256],
+                  body: texts.bodies[index % 256],
+                  departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
+                }),
+              };
+            },
+          },
+        ],
+      });
+      const statuses = new Map<number, number>();
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      });
+      return instance.then((result) => ({ result, statuses }));
+    }),
+  );
+  for (const { result, statuses } of results) {
+    if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
+      const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
+      throw new Error(`PostgreSQL HTTP intake: ${result.errors} socket errors; answers ${answers}`);
+    }
+  }
+  return latencies;
 }
 
 function startServer(url: string, schema: string) {
@@ -64,9 +134,7 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
     app: (await Promise.all(servers.map((server) => server.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
     database: await backendCpuMs(pool, schema),
   });
-  const rng = random(11);
-  const subjects = Array.from({ length: 256 }, () => rng.words(3));
-  const bodies = Array.from({ length: 256 }, () => rng.words(25));
+  const texts = requestTexts();
   const metrics: Metric[] = [];
   let baseline = 0;
   try {
@@ -74,51 +142,18 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
     const setup = await createHelpDesk({ storage: postgresStorage({ pool, schema }) });
     for (const id of DEPARTMENTS) await setup.departments.upsert({ id, name: id });
     await setup.close();
-    for (const processes of [1, 2, 3]) {
+    for (const processes of options.processes ?? [1, 2, 3]) {
       const servers = Array.from({ length: processes }, () => startServer(options.url, schema));
       try {
         const ports = await Promise.all(servers.map((server) => server.port));
-        const run = `${processes}-${Date.now().toString(36)}`;
-        let sent = 0;
-        const latencies: number[] = [];
+        // Each new process compiles and optimises its hot paths on its first requests: warm them up first,
+        // unmeasured, as the SQLite HTTP suite does.
+        if (options.warmupSeconds > 0) await intakeLoad(ports, options.connections, options.warmupSeconds, texts);
         const cpuBefore = await cpuOf(servers);
         const benchCpu = process.cpuUsage();
         const waits = sampleWaitEvents(pool, schema);
         const started = process.hrtime.bigint();
-        const results = await Promise.all(
-          ports.map((port) => {
-            const instance = autocannon({
-              url: `http://127.0.0.1:${port}`,
-              connections: Math.max(1, Math.round(options.connections / processes)),
-              duration: options.seconds,
-              requests: [
-                {
-                  setupRequest: (defaults) => {
-                    const index = sent++;
-                    return {
-                      ...defaults,
-                      method: 'POST',
-                      path: '/tickets',
-                      headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${index}` },
-                      body: JSON.stringify({
-                        requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
-                        subject: subjects[index % 256],
-                        body: bodies[index % 256],
-                        departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
-                      }),
-                    };
-                  },
-                },
-              ],
-            });
-            const statuses = new Map<number, number>();
-            instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-              latencies.push(ms);
-              statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            });
-            return instance.then((result) => ({ result, statuses }));
-          }),
-        );
+        const latencies = await intakeLoad(ports, options.connections, options.seconds, texts);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const waited = await waits.stop();
         const { user, system } = process.cpuUsage(benchCpu);
@@ -128,12 +163,6 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
         const cpu = `CPU per ticket: app ${perTicket(cpuAfter.app - cpuBefore.app)}, PostgreSQL ${perTicket(
           cpuAfter.database === null || cpuBefore.database === null ? null : cpuAfter.database - cpuBefore.database,
         )}, load generator ${perTicket((user + system) / 1000)}`;
-        for (const { result, statuses } of results) {
-          if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
-            const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
-            throw new Error(`PostgreSQL HTTP intake: ${result.errors} socket errors; answers ${answers}`);
-          }
-        }
         const rate = latencies.length / seconds;
         if (processes === 1) baseline = rate;
         metrics.push({

@@ -13,6 +13,8 @@ export interface PostgresBenchOptions {
   httpSeconds: number;
   /** Connections of each HTTP run, shared between the servers. */
   httpConnections: number;
+  /** Seconds of unmeasured load before each HTTP run. */
+  httpWarmupSeconds: number;
   /** `latency` or `http`: that suite alone. */
   only?: string | undefined;
   /** Where the JSON of the results goes. */
@@ -54,6 +56,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<v
     url,
     connections: options.httpConnections,
     seconds: options.httpSeconds,
+    warmupSeconds: options.httpWarmupSeconds,
   });
   console.log(`\n${renderResultTable(metrics, { smoke: false })}`);
 }

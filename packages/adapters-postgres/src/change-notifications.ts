@@ -1,6 +1,5 @@
 import type { PgPoolClient } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
-import type { SqlParams } from './connection/sql-params.js';
 
 /**
  * What one server learns about a change committed by any server on the same
@@ -17,25 +16,6 @@ export type StorageChange =
 
 /** Receives every {@link StorageChange}. */
 export type StorageChangeListener = (change: StorageChange) => void;
-
-/**
- * The `pg_notify(…)` call of a ticket's change notice, for the commit's
- * statement: PostgreSQL delivers it when (and only if) the transaction
- * commits.
- */
-export function changeNotice(
-  params: SqlParams,
-  context: PostgresContext,
-  ticket: { id: string; number: string; version: number },
-): string {
-  const change: StorageChange = {
-    type: 'ticket.changed',
-    ticketId: ticket.id,
-    number: ticket.number,
-    version: ticket.version,
-  };
-  return `pg_notify(${params.add(context.channel)}, ${params.add(JSON.stringify(change))})`;
-}
 
 const quoteChannel = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
 
@@ -65,7 +45,8 @@ export function changeFeed(context: PostgresContext, onError: (error: unknown) =
   const onNotification = (message: { channel: string; payload?: string }) => {
     if (message.channel !== context.channel || !message.payload) return;
     try {
-      deliver(JSON.parse(message.payload) as StorageChange);
+      // A JSON array of changes (change-notice-sender.ts).
+      for (const change of JSON.parse(message.payload) as StorageChange[]) deliver(change);
     } catch (error) {
       onError(error);
     }

@@ -1,6 +1,6 @@
 import { type ChangeSet, conflictError, type Ticket, type TicketLookup } from '@ticketkit/core';
 import { accessTokensInsert } from './access-tokens.js';
-import { changeNotice } from './change-notifications.js';
+import type { StorageChange } from './change-notifications.js';
 import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
 import { checkText } from './connection/postgres-errors.js';
@@ -106,7 +106,11 @@ async function refuseUpdate(client: PgQueryable, context: PostgresContext, write
 }
 
 /** The ticket methods of the adapter: the commit and the ticket read. */
-export function tickets(context: PostgresContext, language: SearchLanguage) {
+export function tickets(
+  context: PostgresContext,
+  language: SearchLanguage,
+  notices: { send(change: StorageChange): void },
+) {
   return {
     async commit(changes: ChangeSet): Promise<void> {
       const { ticket } = changes.ticket;
@@ -128,21 +132,23 @@ export function tickets(context: PostgresContext, language: SearchLanguage) {
       }
       batch.write(accessTokensInsert(params, context, changes.accessTokens ?? []));
       const select = `EXISTS (SELECT FROM ${written}) AS written,
-        coalesce((SELECT reindex FROM ${written}), false) AS reindex, ${changeNotice(params, context, ticket)} AS notified`;
+        coalesce((SELECT reindex FROM ${written}), false) AS reindex`;
       if (changes.ticket.kind === 'insert') {
         // One statement is atomic on its own: every way it can be refused (a taken number or id, a live
         // idempotency key) is an error that undoes all of it, so a new ticket needs no BEGIN and COMMIT.
         await context.statement('commit', (client) => batch.run(client, select));
-        return;
+      } else {
+        await context.transaction('commit', async (client) => {
+          const row = await batch.run<CommitRow>(client, select);
+          // A version that moved on writes no ticket row, but the statement's other writes: throwing
+          // rolls the whole transaction back.
+          if (!row.written) throw await refuseUpdate(client, context, changes.ticket);
+          // Rare (a new subject): the entries' vectors hold the subject and number.
+          if (row.reindex) await reindexTicket(client, context, language, ticket);
+        });
       }
-      await context.transaction('commit', async (client) => {
-        const row = await batch.run<CommitRow>(client, select);
-        // A version that moved on writes no ticket row, but the statement's other writes: throwing
-        // rolls the whole transaction back.
-        if (!row.written) throw await refuseUpdate(client, context, changes.ticket);
-        // Rare (a new subject): the entries' vectors hold the subject and number.
-        if (row.reindex) await reindexTicket(client, context, language, ticket);
-      });
+      // Only once committed (change-notice-sender.ts says why not inside the transaction).
+      notices.send({ type: 'ticket.changed', ticketId: ticket.id, number: ticket.number, version: ticket.version });
     },
 
     async getTicket(lookup: TicketLookup): Promise<Ticket | null> {

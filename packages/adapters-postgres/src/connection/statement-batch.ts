@@ -21,7 +21,7 @@ export class StatementBatch {
     return name;
   }
 
-  /** Runs every write and the `select` list (say `count(*) FROM w2`, or `pg_notify(…)`) as one statement. */
+  /** Runs every write and the `select` list (say `EXISTS (SELECT FROM w0)`) as one statement. */
   async run<Row>(client: PgQueryable, select: string): Promise<Row> {
     const withClause = this.writes.length ? `WITH ${this.writes.join(',\n')}\n` : '';
     const { rows } = await client.query<Row>(`${withClause}SELECT ${select}`, this.params.values);
