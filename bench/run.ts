@@ -35,6 +35,11 @@ const { values } = parseArgs({
     adapter: { type: 'string', default: 'sqlite' },
     // With --adapter postgres: `latency` or `http` runs that suite alone.
     only: { type: 'string' },
+    // With --adapter postgres: tickets created through the API; the rest of --size is copied in SQL.
+    'api-tickets': { type: 'string', default: '20000' },
+    // With --adapter postgres: load into (or, when it holds --size tickets, reuse) this schema; --keep leaves it.
+    schema: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -51,6 +56,9 @@ if (values.adapter === 'postgres') {
   const { runPostgresBench } = await import('./postgres/run.js');
   await runPostgresBench({
     size,
+    apiTickets: Number(values['api-tickets']),
+    schema: values.schema,
+    keep: values.keep,
     samples,
     httpSeconds,
     httpConnections,
