@@ -114,8 +114,10 @@ try {
     }
   };
   const loadStarted = Date.now();
-  if (!reused) await Promise.all(Array.from({ length: concurrency }, (_, worker) => load(worker)));
-  bar.done();
+  if (!reused) {
+    await Promise.all(Array.from({ length: concurrency }, (_, worker) => load(worker)));
+    bar.done();
+  }
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   let bulkSeconds = 0;
   let verified = '';
