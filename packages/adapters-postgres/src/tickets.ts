@@ -114,7 +114,7 @@ export function tickets(
   return {
     async commit(changes: ChangeSet): Promise<void> {
       const { ticket } = changes.ticket;
-      // Every write of the change set in one statement (one round trip), the change notice with it.
+      // Every write of the change set in one statement (one round trip); the change notice follows the commit.
       const batch = new StatementBatch();
       const { params } = batch;
       const written = ticketWrite(batch, context, changes.ticket);
