@@ -33,6 +33,13 @@ const { values } = parseArgs({
     'http-connections': { type: 'string', default: '20' },
     // `postgres`: the PostgreSQL adapter's latencies and HTTP intake with 1, 2 and 3 app processes (bench/postgres).
     adapter: { type: 'string', default: 'sqlite' },
+    // With --adapter postgres: `latency` or `http` runs that suite alone.
+    only: { type: 'string' },
+    // With --adapter postgres: tickets created through the API; the rest of --size is copied in SQL.
+    'api-tickets': { type: 'string', default: '20000' },
+    // With --adapter postgres: load into (or, when it holds --size tickets, reuse) this schema; --keep leaves it.
+    schema: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -47,7 +54,18 @@ if (!(httpSeconds > 0) || !Number.isInteger(httpConnections) || httpConnections 
 
 if (values.adapter === 'postgres') {
   const { runPostgresBench } = await import('./postgres/run.js');
-  await runPostgresBench({ size, samples, httpSeconds, httpConnections });
+  await runPostgresBench({
+    size,
+    apiTickets: Number(values['api-tickets']),
+    schema: values.schema,
+    keep: values.keep,
+    samples,
+    httpSeconds,
+    httpConnections,
+    httpWarmupSeconds: values.smoke ? 0 : 2,
+    only: values.only,
+    json: values.json,
+  });
   process.exit(0);
 }
 if (values.adapter !== 'sqlite') throw new Error('--adapter must be sqlite or postgres');

@@ -8,6 +8,8 @@ import pg from 'pg';
 import { DEPARTMENTS, random } from '../lib/dataset.js';
 import { percentile } from '../lib/stats.js';
 import type { Metric } from '../suites/metric.js';
+import { backendCpuMs } from './cpu-usage.js';
+import { sampleWaitEvents } from './wait-events.js';
 
 /** How hard and how long the PostgreSQL HTTP intake suite pushes. */
 export interface PostgresHttpOptions {
@@ -17,22 +19,98 @@ export interface PostgresHttpOptions {
   connections: number;
   /** Seconds of each measured run. */
   seconds: number;
+  /** Seconds of unmeasured load before each measured run. */
+  warmupSeconds: number;
+  /** How many app processes each run has, in order. @default [1, 2, 3] */
+  processes?: readonly number[];
+}
+
+/** Subjects and bodies the requests take turns with. */
+function requestTexts() {
+  const rng = random(11);
+  return {
+    subjects: Array.from({ length: 256 }, () => rng.words(3)),
+    bodies: Array.from({ length: 256 }, () => rng.words(25)),
+  };
+}
+
+/**
+ * `seconds` of intake on the servers at `ports`, `connections` in all: each
+ * request a new requester and Idempotency-Key. Returns every latency; any
+ * answer but a 201 fails the run.
+ */
+async function intakeLoad(
+  ports: readonly number[],
+  connections: number,
+  seconds: number,
+  texts: ReturnType<typeof requestTexts>,
+) {
+  const run = `${ports.length}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  let sent = 0;
+  const latencies: number[] = [];
+  const results = await Promise.all(
+    ports.map((port) => {
+      const instance = autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections: Math.max(1, Math.round(connections / ports.length)),
+        duration: seconds,
+        requests: [
+          {
+            setupRequest: (defaults) => {
+              const index = sent++;
+              return {
+                ...defaults,
+                method: 'POST',
+                path: '/tickets',
+                headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${index}` },
+                body: JSON.stringify({
+                  requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
+                  subject: texts.subjects[index % 256],
+                  body: texts.bodies[index % 256],
+                  departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
+                }),
+              };
+            },
+          },
+        ],
+      });
+      const statuses = new Map<number, number>();
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      });
+      return instance.then((result) => ({ result, statuses }));
+    }),
+  );
+  for (const { result, statuses } of results) {
+    if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
+      const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
+      throw new Error(`PostgreSQL HTTP intake: ${result.errors} socket errors; answers ${answers}`);
+    }
+  }
+  return latencies;
 }
 
 function startServer(url: string, schema: string) {
-  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema], {
+  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema, schema], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: string) =>
-    new Promise<{ type: string; port?: number }>((resolve, reject) => {
-      child.on('message', (message: { type: string; port?: number }) => {
+    new Promise<{ type: string; port?: number; cpuMs?: number }>((resolve, reject) => {
+      child.on('message', (message: { type: string; port?: number; cpuMs?: number }) => {
         if (message.type === type) resolve(message);
       });
       child.once('exit', (code) => reject(new Error(`a benchmark HTTP server exited (${code})`)));
     });
   return {
     port: next('listening').then((message) => message.port as number),
+    /** CPU milliseconds the server process has used so far. */
+    cpuMs: () => {
+      const answer = next('cpu');
+      child.send('cpu');
+      return answer.then((message) => message.cpuMs as number);
+    },
     close: () => {
       const closed = next('closed');
       child.send('close');
@@ -50,10 +128,13 @@ function startServer(url: string, schema: string) {
  */
 export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<Metric[]> {
   const schema = `tk_bench_http_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ connectionString: options.url, max: 2 });
-  const rng = random(11);
-  const subjects = Array.from({ length: 256 }, () => rng.words(3));
-  const bodies = Array.from({ length: 256 }, () => rng.words(25));
+  const pool = new pg.Pool({ connectionString: options.url, max: 3 });
+  // The app servers' CPU and their backends' (by application name, which is the schema).
+  const cpuOf = async (servers: ReturnType<typeof startServer>[]) => ({
+    app: (await Promise.all(servers.map((server) => server.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
+    database: await backendCpuMs(pool, schema),
+  });
+  const texts = requestTexts();
   const metrics: Metric[] = [];
   let baseline = 0;
   try {
@@ -61,55 +142,27 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
     const setup = await createHelpDesk({ storage: postgresStorage({ pool, schema }) });
     for (const id of DEPARTMENTS) await setup.departments.upsert({ id, name: id });
     await setup.close();
-    for (const processes of [1, 2, 3]) {
+    for (const processes of options.processes ?? [1, 2, 3]) {
       const servers = Array.from({ length: processes }, () => startServer(options.url, schema));
       try {
         const ports = await Promise.all(servers.map((server) => server.port));
-        const run = `${processes}-${Date.now().toString(36)}`;
-        let sent = 0;
-        const latencies: number[] = [];
+        // Each new process compiles and optimises its hot paths on its first requests: warm them up first,
+        // unmeasured, as the SQLite HTTP suite does.
+        if (options.warmupSeconds > 0) await intakeLoad(ports, options.connections, options.warmupSeconds, texts);
+        const cpuBefore = await cpuOf(servers);
+        const benchCpu = process.cpuUsage();
+        const waits = sampleWaitEvents(pool, schema);
         const started = process.hrtime.bigint();
-        const results = await Promise.all(
-          ports.map((port) => {
-            const instance = autocannon({
-              url: `http://127.0.0.1:${port}`,
-              connections: Math.max(1, Math.round(options.connections / processes)),
-              duration: options.seconds,
-              requests: [
-                {
-                  setupRequest: (defaults) => {
-                    const index = sent++;
-                    return {
-                      ...defaults,
-                      method: 'POST',
-                      path: '/tickets',
-                      headers: { 'content-type': 'application/json', 'idempotency-key': `load-${run}-${index}` },
-                      body: JSON.stringify({
-                        requester: { email: `load-${run}-${index}@example.com`, name: `Load ${index}` },
-                        subject: subjects[index % 256],
-                        body: bodies[index % 256],
-                        departmentId: DEPARTMENTS[index % DEPARTMENTS.length],
-                      }),
-                    };
-                  },
-                },
-              ],
-            });
-            const statuses = new Map<number, number>();
-            instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-              latencies.push(ms);
-              statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            });
-            return instance.then((result) => ({ result, statuses }));
-          }),
-        );
+        const latencies = await intakeLoad(ports, options.connections, options.seconds, texts);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        for (const { result, statuses } of results) {
-          if (result.errors > 0 || [...statuses.keys()].some((status) => status !== 201)) {
-            const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
-            throw new Error(`PostgreSQL HTTP intake: ${result.errors} socket errors; answers ${answers}`);
-          }
-        }
+        const waited = await waits.stop();
+        const { user, system } = process.cpuUsage(benchCpu);
+        const cpuAfter = await cpuOf(servers);
+        const perTicket = (ms: number | null) =>
+          ms === null ? 'n/a' : `${(ms / Math.max(1, latencies.length)).toFixed(2)} ms`;
+        const cpu = `CPU per ticket: app ${perTicket(cpuAfter.app - cpuBefore.app)}, PostgreSQL ${perTicket(
+          cpuAfter.database === null || cpuBefore.database === null ? null : cpuAfter.database - cpuBefore.database,
+        )}, load generator ${perTicket((user + system) / 1000)}`;
         const rate = latencies.length / seconds;
         if (processes === 1) baseline = rate;
         metrics.push({
@@ -118,7 +171,7 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
           unit: 'tickets/s',
           goal: processes === 1 ? 0 : Math.round(baseline),
           better: 'higher',
-          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}`,
+          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}; ${cpu}; sessions (average): ${waited}`,
         });
         await Promise.all(servers.map((server) => server.close()));
       } catch (error) {

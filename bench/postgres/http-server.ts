@@ -10,10 +10,17 @@ import { postgresStorage } from '@ticketkit/adapter-postgres';
 import { createHelpDesk, systemClock } from '@ticketkit/core';
 import { createSupportApi, toNodeHandler } from '@ticketkit/server';
 
-const [url, schema] = process.argv.slice(2);
+const [url, schema, applicationName] = process.argv.slice(2);
 if (!url || !schema || !process.send) throw new Error('start this with fork(), passing the database and schema');
+function withApplicationName(url: string, name: string | undefined) {
+  if (!name) return url;
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', name);
+  return parsed.toString();
+}
 const desk = await createHelpDesk({
-  storage: postgresStorage({ connectionString: url, schema, max: 8 }),
+  // The application name lets the runner sample these sessions in pg_stat_activity.
+  storage: postgresStorage({ connectionString: withApplicationName(url, applicationName), schema, max: 8 }),
   clock: systemClock,
   notifiers: [{ id: 'email', send: async () => {} }],
 });
@@ -27,6 +34,11 @@ server.listen(0, '127.0.0.1', 1_024, () =>
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port }),
 );
 process.on('message', async (message) => {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', cpuMs: (user + system) / 1000 });
+    return;
+  }
   if (message !== 'close') return;
   server.close();
   server.closeAllConnections();

@@ -1,27 +1,31 @@
 import type { AccessTokenRecord } from '@ticketkit/core';
 import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
-import { SqlParams } from './connection/sql-params.js';
+import type { SqlParams } from './connection/sql-params.js';
+import { runBuilt } from './connection/statement-batch.js';
 
-/** Stores access token records; a hash that is already stored stays as it is. */
-export async function storeAccessTokens(
-  client: PgQueryable,
+/** The INSERT of access token records (a hash already stored stays as it is), or `null` for none. */
+export function accessTokensInsert(
+  params: SqlParams,
   context: PostgresContext,
   records: readonly AccessTokenRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
-  const params = new SqlParams();
+): string | null {
+  if (records.length === 0) return null;
   const rows = records.map(
     (record) =>
       `(${params.add(record.hash)}, ${params.add(record.ticketId)}, ${params.add(record.createdAt)}::timestamptz,
         ${params.add(record.expiresAt)}::timestamptz, ${params.add(record.revokedAt)}::timestamptz)`,
   );
-  await client.query(
-    `INSERT INTO ${context.table('access_tokens')} (hash, ticket_id, created_at, expires_at, revoked_at)
-      VALUES ${rows.join(', ')} ON CONFLICT (hash) DO NOTHING`,
-    params.values,
-  );
+  return `INSERT INTO ${context.table('access_tokens')} (hash, ticket_id, created_at, expires_at, revoked_at)
+      VALUES ${rows.join(', ')} ON CONFLICT (hash) DO NOTHING`;
 }
+
+/** Stores access token records in one statement of their own. */
+export const storeAccessTokens = (
+  client: PgQueryable,
+  context: PostgresContext,
+  records: readonly AccessTokenRecord[],
+) => runBuilt(client, (params) => accessTokensInsert(params, context, records));
 
 const iso = (value: Date | null) => (value === null ? null : value.toISOString());
 

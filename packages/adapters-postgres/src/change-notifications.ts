@@ -1,29 +1,6 @@
-import {
-  type ChangeSet,
-  type StorageChange,
-  type StorageChangeListener,
-  ticketChangeOf,
-  type Unsubscribe,
-} from '@ticketkit/core';
-import type { PgPoolClient, PgQueryable } from './connection/pg-types.js';
+import type { StorageChange, StorageChangeListener, Unsubscribe } from '@ticketkit/core';
+import type { PgPoolClient } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
-
-// NOTIFY refuses payloads of 8000 bytes or more, failing the commit: stay well under it.
-const MAX_PAYLOAD = 7_000;
-
-/**
- * Sends the change notice inside the commit's transaction: PostgreSQL
- * delivers it when (and only if) the transaction commits, to every server
- * listening on the schema, in commit order.
- */
-export async function announceChange(client: PgQueryable, context: PostgresContext, changes: ChangeSet): Promise<void> {
-  const change = ticketChangeOf(changes);
-  let payload = JSON.stringify(change);
-  // Only a host's very long names get here (ids and commands are short): the listener reads the ticket anyway.
-  if (payload.length > MAX_PAYLOAD)
-    payload = JSON.stringify({ ...change, actor: null, commands: change.commands.slice(0, 20) });
-  await client.query('SELECT pg_notify($1, $2)', [context.channel, payload]);
-}
 
 const quoteChannel = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
 
@@ -53,7 +30,8 @@ export function changeFeed(context: PostgresContext, onError: (error: unknown) =
   const onNotification = (message: { channel: string; payload?: string }) => {
     if (message.channel !== context.channel || !message.payload) return;
     try {
-      deliver(JSON.parse(message.payload) as StorageChange);
+      // A JSON array of changes (change-notice-sender.ts).
+      for (const change of JSON.parse(message.payload) as StorageChange[]) deliver(change);
     } catch (error) {
       onError(error);
     }

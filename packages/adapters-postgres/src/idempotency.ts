@@ -1,26 +1,28 @@
-import { conflictError, type IdempotencyRecord } from '@ticketkit/core';
-import type { PgQueryable } from './connection/pg-types.js';
+import type { IdempotencyRecord } from '@ticketkit/core';
 import type { PostgresContext } from './connection/postgres-context.js';
+import type { SqlParams } from './connection/sql-params.js';
 
 /**
- * Writes a change set's idempotency record. A live key with the same scope
- * is a `CONFLICT`; one created before `replaceBefore` (expired) is replaced.
+ * The write of a change set's idempotency record. One created before
+ * `replaceBefore` (expired) is replaced. A live key with the same scope makes
+ * the statement fail (a NOT NULL violation, which postgres-errors.ts maps to
+ * a `CONFLICT` on `idempotency`): the commit's other writes are in the same
+ * statement and fail with it, with no transaction around them.
  */
-export async function rememberIdempotencyKey(
-  client: PgQueryable,
+export function idempotencyInsert(
+  params: SqlParams,
   context: PostgresContext,
   record: IdempotencyRecord,
   replaceBefore: string | undefined,
-): Promise<void> {
-  const written = await client.query(
-    `INSERT INTO ${context.table('idempotency_keys')} AS k (scope, key, created_at, data)
-      VALUES ($1, $2, $3::timestamptz, $4::jsonb)
-      ON CONFLICT (scope, key) DO UPDATE SET created_at = excluded.created_at, data = excluded.data
-      WHERE k.created_at < $5::timestamptz`,
-    // Without a cut-off nothing is old enough to replace.
-    [record.scope, record.key, record.createdAt, record, replaceBefore ?? '-infinity'],
-  );
-  if (written.rowCount !== 1) throw conflictError('idempotency', `Idempotency key ${record.key} was used already`);
+): string {
+  return `INSERT INTO ${context.table('idempotency_keys')} AS k (scope, key, created_at, data)
+      VALUES (${params.add(record.scope)}, ${params.add(record.key)}, ${params.add(record.createdAt)}::timestamptz,
+        ${params.add(record)}::jsonb)
+      ON CONFLICT (scope, key) DO UPDATE SET data = excluded.data,
+        created_at = CASE WHEN k.created_at < ${
+          // Without a cut-off nothing is old enough to replace.
+          params.add(replaceBefore ?? '-infinity')
+        }::timestamptz THEN excluded.created_at END`;
 }
 
 /** The idempotency read of the adapter. */

@@ -13,6 +13,7 @@ import {
 import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
 import { batchSize, SqlParams, whereClause } from './connection/sql-params.js';
+import { runBuilt } from './connection/statement-batch.js';
 import { decodeTimeCursor } from './queues-and-counts.js';
 
 /**
@@ -23,38 +24,43 @@ import { decodeTimeCursor } from './queues-and-counts.js';
  * (`claimedUntil`) that another server takes over when it runs out.
  */
 
-/** Writes the outbox messages of a change set in one INSERT. */
-export async function appendOutbox(
-  client: PgQueryable,
+/** The INSERT of a change set's outbox messages, or `null` for none. */
+export function outboxInsert(
+  params: SqlParams,
   context: PostgresContext,
   ticket: Ticket,
   messages: readonly OutboxMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  const params = new SqlParams();
+): string | null {
+  if (messages.length === 0) return null;
   const rows = messages.map((message) => {
     if (message.ticketId !== ticket.id) throw new Error(`Outbox message ${message.id} belongs to another ticket`);
     return `(${params.add(message.id)}, ${params.add(message.ticketId)}, ${params.add(message.status)},
       ${params.add(message.nextAttemptAt)}::timestamptz, ${params.add(message)}::jsonb)`;
   });
-  await client.query(
-    `INSERT INTO ${context.table('outbox')} (id, ticket_id, status, next_attempt_at, data) VALUES ${rows.join(', ')}`,
-    params.values,
-  );
+  return `INSERT INTO ${context.table('outbox')} (id, ticket_id, status, next_attempt_at, data) VALUES ${rows.join(', ')}`;
 }
+
+/** Writes outbox messages in one statement of their own (a copied desk's). */
+export const appendOutbox = (
+  client: PgQueryable,
+  context: PostgresContext,
+  ticket: Ticket,
+  messages: readonly OutboxMessage[],
+) => runBuilt(client, (params) => outboxInsert(params, context, ticket, messages));
 
 const DELIVERY_COLUMNS =
   'id, message_id, ticket_id, status, next_attempt_at, claimed_by, claimed_until, created_at, data';
 
-// The columns beside the JSON, in the order of DELIVERY_COLUMNS, as placeholders.
+// The columns beside the JSON, in the order of DELIVERY_COLUMNS, as placeholders. Every one is cast: in
+// a VALUES list read by INSERT … SELECT (a dispatch's) PostgreSQL takes the types from the casts.
 function deliveryValues(params: SqlParams, delivery: Delivery): string {
   return [
-    params.add(delivery.id),
-    params.add(delivery.messageId),
-    params.add(delivery.ticketId),
-    params.add(delivery.status),
+    `${params.add(delivery.id)}::text`,
+    `${params.add(delivery.messageId)}::text`,
+    `${params.add(delivery.ticketId)}::text`,
+    `${params.add(delivery.status)}::text`,
     `${params.add(delivery.nextAttemptAt)}::timestamptz`,
-    params.add(delivery.claimedBy),
+    `${params.add(delivery.claimedBy)}::text`,
     `${params.add(delivery.claimedUntil)}::timestamptz`,
     `${params.add(delivery.createdAt)}::timestamptz`,
     `${params.add(delivery)}::jsonb`,
@@ -92,22 +98,28 @@ export function outboxAndDeliveries(context: PostgresContext) {
     },
 
     async dispatchOutbox(dispatch: OutboxDispatch): Promise<boolean> {
-      return context.transaction('dispatchOutbox', async (client) => {
-        // The row lock makes a concurrent dispatch wait, then find the message dispatched: exactly one wins.
-        const marked = await client.query(
-          `UPDATE ${outbox} SET status = 'dispatched',
-            data = data || jsonb_build_object('status', 'dispatched', 'updatedAt', $2::text)
-          WHERE id = $1 AND status = 'pending'`,
-          [dispatch.messageId, dispatch.at],
-        );
-        if (marked.rowCount === 0) {
-          const exists = await client.query(`SELECT 1 FROM ${outbox} WHERE id = $1`, [dispatch.messageId]);
-          if (exists.rowCount === 0) throw new Error(`No outbox message ${dispatch.messageId}`);
-          return false;
-        }
-        await insertDeliveries(client, context, dispatch.deliveries);
-        return true;
-      });
+      // One statement, so one round trip and atomic without BEGIN/COMMIT: the deliveries are inserted
+      // only if the mark took. The row lock makes a concurrent dispatch wait, then find the message
+      // dispatched: exactly one wins.
+      const params = new SqlParams();
+      const id = params.add(dispatch.messageId);
+      const marked = `UPDATE ${outbox} SET status = 'dispatched',
+          data = data || jsonb_build_object('status', 'dispatched', 'updatedAt', ${params.add(dispatch.at)}::text)
+        WHERE id = ${id} AND status = 'pending' RETURNING 1`;
+      const rows = dispatch.deliveries.map((delivery) => `(${deliveryValues(params, delivery)})`);
+      const inserted = rows.length
+        ? `, inserted AS (INSERT INTO ${deliveries} (${DELIVERY_COLUMNS})
+            SELECT v.* FROM (VALUES ${rows.join(', ')}) v WHERE EXISTS (SELECT FROM marked))`
+        : '';
+      const [row] = await context.query<{ marked: boolean; present: boolean }>(
+        'dispatchOutbox',
+        `WITH marked AS (${marked})${inserted}
+        SELECT EXISTS (SELECT FROM marked) AS marked, EXISTS (SELECT FROM ${outbox} WHERE id = ${id}) AS present`,
+        params.values,
+      );
+      if (row?.marked) return true;
+      if (!row?.present) throw new Error(`No outbox message ${dispatch.messageId}`);
+      return false;
     },
 
     async deferOutbox(deferral: OutboxDeferral): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type Unsubscribe,
 } from '@ticketkit/core';
 import { accessTokens } from './access-tokens.js';
+import { changeNoticeSender } from './change-notice-sender.js';
 import { changeFeed } from './change-notifications.js';
 import { openPool } from './connection/load-pg.js';
 import type { PgPool } from './connection/pg-types.js';
@@ -155,11 +156,12 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   };
   const context = createPostgresContext(schema, getPool);
   const feed = changeFeed(context, onError);
+  const notices = changeNoticeSender(context, onError);
   let closing: Promise<void> | null = null;
   const wantsMigrate = options.migrate ?? true;
 
   const parts = {
-    ...tickets(context, language),
+    ...tickets(context, language, notices),
     ...threadAndAudit(context),
     ...queuesAndCounts(context),
     ...search(context, language, window),
@@ -194,6 +196,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
     close() {
       closing ??= (async () => {
+        await notices.flush();
         await feed.close();
         if (owned && opening) await (await opening).end();
       })();

@@ -7,14 +7,12 @@ import {
   type Page,
   type QueuePosition,
   queuePosition,
-  sameCountCell,
   type Ticket,
   type TicketFilter,
   TicketkitError,
   type TicketListQuery,
   type TicketOrder,
 } from '@ticketkit/core';
-import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
 import { batchSize, SqlParams, whereClause } from './connection/sql-params.js';
 
@@ -193,31 +191,31 @@ export function queuesAndCounts(context: PostgresContext) {
 // A ticket's cell of the count table, shared with the SQLite adapter: core's `CountCell` and `countCellOf`.
 export { type CountCell, countCellOf as countCell } from '@ticketkit/core';
 
+const COUNT_KEY = 'department_id, status, sla_state, assignee_id, team_id';
+
+/** The INSERT that adds a new ticket to its count cell. */
+export function countInsert(params: SqlParams, context: PostgresContext, cell: CountCell): string {
+  return `INSERT INTO ${context.table('ticket_counts')} AS c (${COUNT_KEY}, n)
+    VALUES (${cell.map((value) => params.add(value)).join(', ')}, 1)
+    ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = c.n + 1`;
+}
+
 /**
- * Moves a ticket between count cells inside the commit's transaction: out of
- * `from` (none for a new ticket), into `to`. The two rows are locked in key
- * order, so two commits moving tickets in opposite directions never deadlock.
+ * The INSERT that moves an updated ticket out of its old count cell (the
+ * `old_*` columns the ticket's UPDATE, named `updated`, returns) into `to`,
+ * when the two differ. The two rows are locked in key order ("C" collation),
+ * so two commits moving tickets in opposite directions never deadlock.
  */
-export async function moveCount(
-  client: PgQueryable,
-  context: PostgresContext,
-  from: CountCell | null,
-  to: CountCell,
-): Promise<void> {
-  if (from && sameCountCell(from, to)) return;
-  const changes: [CountCell, number][] = from
-    ? [
-        [from, -1],
-        [to, 1],
-      ]
-    : [[to, 1]];
-  changes.sort(([a], [b]) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
-  for (const [cell, delta] of changes) {
-    await client.query(
-      `INSERT INTO ${context.table('ticket_counts')} AS c (department_id, status, sla_state, assignee_id, team_id, n)
-        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (department_id, status, sla_state, assignee_id, team_id)
-        DO UPDATE SET n = c.n + excluded.n`,
-      [...cell, delta],
-    );
-  }
+export function countMove(params: SqlParams, context: PostgresContext, updated: string, to: CountCell): string {
+  const cell = to.map((value) => `${params.add(value)}::text`);
+  const old = ['old_department_id', 'old_status', 'old_sla_state', 'old_assignee_id', 'old_team_id'].map(
+    (column) => `u.${column}`,
+  );
+  const key = COUNT_KEY.split(', ');
+  return `INSERT INTO ${context.table('ticket_counts')} AS c (${COUNT_KEY}, n)
+    SELECT m.* FROM ${updated} u, LATERAL (VALUES (${old.join(', ')}, -1), (${cell.join(', ')}, 1))
+      m(${COUNT_KEY}, n)
+    WHERE (${old.join(', ')}) IS DISTINCT FROM (${cell.join(', ')})
+    ORDER BY ${key.map((column) => `m.${column} COLLATE "C"`).join(', ')}
+    ON CONFLICT (${COUNT_KEY}) DO UPDATE SET n = c.n + excluded.n`;
 }

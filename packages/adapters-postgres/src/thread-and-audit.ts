@@ -2,7 +2,8 @@ import type { AuditEvent, ThreadEntry, Ticket } from '@ticketkit/core';
 import type { PgQueryable } from './connection/pg-types.js';
 import type { PostgresContext } from './connection/postgres-context.js';
 import { checkText } from './connection/postgres-errors.js';
-import { SqlParams } from './connection/sql-params.js';
+import type { SqlParams } from './connection/sql-params.js';
+import { runBuilt } from './connection/statement-batch.js';
 import { type SearchLanguage, searchVector } from './search.js';
 
 /**
@@ -18,16 +19,15 @@ function belongs(record: { id: string; ticketId: string }, ticket: Ticket, what:
   if (record.ticketId !== ticket.id) throw new Error(`${what} ${record.id} belongs to another ticket`);
 }
 
-/** Appends thread entries of a change set in one INSERT, with their search vectors. */
-export async function appendThread(
-  client: PgQueryable,
+/** The INSERT of a change set's thread entries with their search vectors, or `null` for none. */
+export function threadInsert(
+  params: SqlParams,
   context: PostgresContext,
   language: SearchLanguage,
   ticket: Ticket,
   entries: readonly ThreadEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  const params = new SqlParams();
+): string | null {
+  if (entries.length === 0) return null;
   const rows = entries.map((entry, index) => {
     belongs(entry, ticket, 'Thread entry');
     const { id, ticketId, body, ...data } = entry;
@@ -35,30 +35,40 @@ export async function appendThread(
     return `(${params.add(id)}, ${params.add(ticketId)}, ${params.add(checkText(body, `thread.${index}.body`))},
       ${searchVector(params, language, ticket, body)}, ${params.add(stored)}::jsonb)`;
   });
-  await client.query(
-    `INSERT INTO ${context.table('thread_entries')} (id, ticket_id, body, search, data) VALUES ${rows.join(', ')}`,
-    params.values,
-  );
+  return `INSERT INTO ${context.table('thread_entries')} (id, ticket_id, body, search, data) VALUES ${rows.join(', ')}`;
 }
 
-/** Appends the audit events of a change set in one INSERT. */
-export async function appendAudit(
-  client: PgQueryable,
+/** The INSERT of a change set's audit events, or `null` for none. */
+export function auditInsert(
+  params: SqlParams,
   context: PostgresContext,
   ticket: Ticket,
   events: readonly AuditEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const params = new SqlParams();
+): string | null {
+  if (events.length === 0) return null;
   const rows = events.map((event) => {
     belongs(event, ticket, 'Audit event');
     return `(${params.add(event.id)}, ${params.add(event.ticketId)}, ${params.add(event)}::jsonb)`;
   });
-  await client.query(
-    `INSERT INTO ${context.table('audit_events')} (id, ticket_id, data) VALUES ${rows.join(', ')}`,
-    params.values,
-  );
+  return `INSERT INTO ${context.table('audit_events')} (id, ticket_id, data) VALUES ${rows.join(', ')}`;
 }
+
+/** Appends thread entries in one statement of their own (a copied desk's). */
+export const appendThread = (
+  client: PgQueryable,
+  context: PostgresContext,
+  language: SearchLanguage,
+  ticket: Ticket,
+  entries: readonly ThreadEntry[],
+) => runBuilt(client, (params) => threadInsert(params, context, language, ticket, entries));
+
+/** Appends audit events in one statement of their own (a copied desk's). */
+export const appendAudit = (
+  client: PgQueryable,
+  context: PostgresContext,
+  ticket: Ticket,
+  events: readonly AuditEvent[],
+) => runBuilt(client, (params) => auditInsert(params, context, ticket, events));
 
 /** The thread and audit read methods of the adapter. */
 export function threadAndAudit(context: PostgresContext) {

@@ -56,7 +56,7 @@ test('a change on one server is seen by the others; a refused one is not; a lost
     at: ticket.updatedAt,
   });
 
-  // A stale update is refused and rolled back: PostgreSQL drops its notice with it.
+  // A stale update is refused and rolled back: no notice is sent for it.
   await expect(
     serverB.commit({
       ticket: { kind: 'update', ticket: { ...ticket, version: 2 }, expectedVersion: 5 },
@@ -88,6 +88,35 @@ test('a change on one server is seen by the others; a refused one is not; a lost
   // The last subscriber leaving gives the connection back.
   await stop();
   expect(await listeners()).toEqual([]);
+  await serverA.close();
+  await serverB.close();
+});
+
+test('notices of many concurrent commits arrive once each, in payloads under the size limit', async () => {
+  const serverA = postgresStorage({ pool: poolA, schema, onError: () => {} });
+  const serverB = postgresStorage({ pool: poolB, schema });
+  await serverA.init();
+  const seen: StorageChange[] = [];
+  const stop = await serverA.subscribe((change) => seen.push(change));
+  const payloads: string[] = [];
+  const spy = await raw.connect();
+  spy.on('notification', (message) => payloads.push(message.payload ?? ''));
+  await spy.query(`LISTEN "ticketkit:${schema}"`);
+  // Enough commits at once that their notices share statements and overflow one 8,000-byte payload.
+  const tickets = Array.from({ length: 120 }, () => makeTicket());
+  await Promise.all(
+    tickets.map((ticket) => serverB.commit({ ticket: { kind: 'insert', ticket }, thread: [], audit: [] })),
+  );
+  await until('every insert', () => seen.length >= tickets.length);
+  await until('the spy', () => payloads.flat().join('').split('ticket.changed').length - 1 >= tickets.length);
+  expect(seen.map((change) => (change.type === 'ticket.changed' ? change.ticketId : '')).sort()).toEqual(
+    tickets.map((ticket) => ticket.id).sort(),
+  );
+  expect(payloads.length).toBeLessThan(tickets.length);
+  for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8_000);
+  await spy.query(`UNLISTEN "ticketkit:${schema}"`);
+  spy.release();
+  await stop();
   await serverA.close();
   await serverB.close();
 });

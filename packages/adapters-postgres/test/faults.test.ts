@@ -52,7 +52,8 @@ test('a backend terminated mid-transaction: a clear error, nothing half written,
     `INSERT INTO "${schema}".ticket_counts VALUES ('help', 'in_progress', 'on_track', 'agent-1', '', 0)`,
   );
   const blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-  const commit = storage.commit(assignment(ticket));
+  // Its failure is caught from the start: it may come before the terminating query returns.
+  const commit = storage.commit(assignment(ticket)).catch((caught: unknown) => caught);
   // The session waiting on this blocker's lock, and no other: test files run at once, and other schemas'
   // sessions wait on their own ticket_counts rows (killing one of them would leave this commit waiting).
   const victim = await until('the commit to wait on the lock', async () => {
@@ -63,7 +64,7 @@ test('a backend terminated mid-transaction: a clear error, nothing half written,
     return rows[0]?.pid as number | undefined;
   });
   await raw.query('SELECT pg_terminate_backend($1)', [victim]);
-  const error = await commit.catch((caught: unknown) => caught);
+  const error = await commit;
   await blocker.query('ROLLBACK');
   blocker.release();
 

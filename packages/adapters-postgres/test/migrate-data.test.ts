@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { createHelpDesk, type HelpDesk, isTicketkitError, manualClock } from '@ticketkit/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { createPostgresContext } from '../src/connection/postgres-context.js';
 import { postgresStorage } from '../src/index.js';
+import { Tally } from '../src/migrate-data/checksums.js';
+import { tallyTarget } from '../src/migrate-data/postgres-target.js';
 import { progressReporter } from '../src/migrate-data/progress.js';
 import { openSqliteSource } from '../src/migrate-data/sqlite-source.js';
 import { type BuiltDesk, buildSqliteDesk, openSqliteDesk, TICKET_NUMBERS } from './support/sqlite-desk.js';
@@ -290,4 +293,37 @@ test('progress: one line redrawn on a terminal, a line per tenth otherwise', () 
   for (let step = 0; step < 100; step++) plain.advance(1);
   plain.end();
   expect(lines).toEqual(Array.from({ length: 11 }, (_, tenth) => `tickets: ${tenth * 10}/100 (${tenth * 10}%)\n`));
+});
+
+test('verification reads the target in bounded keyset pages, and sums what one whole read sums', {
+  timeout: 60_000,
+}, async () => {
+  const schema = newSchema();
+  expect((await copy(schema)).code).toBe(0);
+  const context = createPostgresContext(schema, async () => raw);
+  // Every statement the verification sends, with how many rows came back.
+  const reads: { text: string; rows: number }[] = [];
+  const spy = {
+    async query<Row>(text: string, values?: readonly unknown[]) {
+      const result = await raw.query<Row & Record<string, unknown>>(text, values as unknown[]);
+      reads.push({ text, rows: result.rows.length });
+      return result;
+    },
+  };
+  const paged = new Tally();
+  await tallyTarget(spy, context, paged, 25);
+  const whole = new Tally();
+  await tallyTarget(raw, context, whole, 1_000_000);
+
+  expect(Math.max(...reads.map((read) => read.rows))).toBeLessThanOrEqual(25);
+  const ticketReads = reads.filter((read) => read.text.includes('."tickets"'));
+  // 120 tickets in pages of 25: five full pages and a short one, each after the last id of the one before.
+  expect(ticketReads.map((read) => read.rows)).toEqual([25, 25, 25, 25, 20]);
+  expect(ticketReads.slice(1).every((read) => read.text.includes('WHERE (id) > ($1)'))).toBe(true);
+  for (const table of ['tickets', 'thread_entries', 'audit_events', 'outbox', 'deliveries', 'access_tokens']) {
+    expect(paged.get(table)).toEqual(whole.get(table));
+    expect(paged.get(table).count).toBeGreaterThan(0);
+  }
+  expect(paged.get('idempotency_keys')).toEqual(whole.get('idempotency_keys'));
+  expect(paged.get('tickets').count).toBe(TICKETS);
 });

@@ -22,6 +22,12 @@ export interface PostgresContext {
   /** Like `query`, returning how many rows the statement touched. */
   execute(action: string, text: string, values?: readonly unknown[]): Promise<number>;
   /**
+   * Runs `work`, which sends one statement, on any free connection, without
+   * BEGIN and COMMIT (one statement is a transaction of its own). A deadlock
+   * is retried as `transaction` retries it. Errors come back mapped.
+   */
+  statement<T>(action: string, work: (queryable: PgQueryable) => Promise<T>): Promise<T>;
+  /**
    * Runs `work` inside `BEGIN … COMMIT` on one client. A serialization
    * failure or deadlock rolls back and runs `work` again (up to 3 times), so
    * `work` must only write through its client. Errors come back mapped.
@@ -68,6 +74,21 @@ export function createPostgresContext(schema: string, getPool: () => Promise<PgP
         return (await pool.query(text, values)).rowCount ?? 0;
       } catch (error) {
         throw toTicketkitError(error, action);
+      }
+    },
+
+    async statement(action, work) {
+      const pool = await getPool();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await work(pool);
+        } catch (error) {
+          if (isRetryable(error) && attempt < RETRIES) {
+            await pause(attempt * (5 + Math.random() * 10));
+            continue;
+          }
+          throw toTicketkitError(error, action);
+        }
       }
     },
 

@@ -53,6 +53,12 @@ export function toTicketkitError(error: unknown, action: string): unknown {
     if (target) return conflictError(target, `${action}: the ${target} is taken (${constraint})`);
     return error;
   }
+  // A live idempotency key: its upsert sets created_at to NULL on purpose (idempotency.ts) so that the
+  // commit's statement fails whole.
+  const { table, column } = error as { table?: string; column?: string };
+  if (code === '23502' && table === 'idempotency_keys' && column === 'created_at') {
+    return conflictError('idempotency', `${action}: the idempotency key was used already`);
+  }
   if (code === '40001' || code === '40P01') {
     return new TicketkitError('CONFLICT', `${action}: a concurrent transaction touched the same rows; try again`, {
       target: 'version',

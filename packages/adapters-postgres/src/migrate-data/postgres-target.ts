@@ -143,70 +143,91 @@ export async function rebuildCounts(client: PgQueryable, context: PostgresContex
   );
 }
 
-const PAGE = 1_000;
+/** Rows per read while verifying: the target is read in keyset pages, never whole. */
+export const VERIFY_PAGE = 1_000;
 const iso = (value: Date | null) => (value === null ? null : value.toISOString());
 
-/** Reads a table in keyset pages of `seq`, handing each row to `each`. */
-async function eachBySeq<Row extends { seq: string }>(
+/**
+ * Reads `columns` of a table in keyset pages of `pageSize` rows ordered by
+ * `key` (unique), handing each row to `each`: memory holds one page, however
+ * large the table.
+ */
+async function eachPage<Row extends Record<string, unknown>>(
   client: PgQueryable,
-  text: (after: string) => string,
+  table: string,
+  columns: string,
+  key: readonly string[],
+  pageSize: number,
   each: (row: Row) => void,
 ) {
-  let after = '0';
+  let after: unknown[] | null = null;
   for (;;) {
-    const { rows } = await client.query<Row>(text('$1'), [after]);
+    const params: unknown[] = after ?? [];
+    const where: string = after
+      ? `WHERE (${key.join(', ')}) > (${key.map((_, index) => `$${index + 1}`).join(', ')})`
+      : '';
+    const { rows }: { rows: Row[] } = await client.query<Row>(
+      `SELECT ${columns} FROM ${table} ${where} ORDER BY ${key.join(', ')} LIMIT ${pageSize}`,
+      params,
+    );
     for (const row of rows) each(row);
-    const last = rows.at(-1);
-    if (!last || rows.length < PAGE) return;
-    after = last.seq;
+    const last: Row | undefined = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = key.map((column) => last[column]);
   }
 }
 
-/** Adds every record of the target schema to `tally`, table by table, as the source's records read. */
-export async function tallyTarget(client: PgQueryable, context: PostgresContext, tally: Tally) {
+/**
+ * Adds every record of the target schema to `tally`, table by table, as the
+ * source's records read; each table in keyset pages of `pageSize` rows.
+ */
+export async function tallyTarget(client: PgQueryable, context: PostgresContext, tally: Tally, pageSize = VERIFY_PAGE) {
   const t = (name: string) => context.table(name);
-  const { rows: ticketRows } = await client.query<{ data: Ticket }>(`SELECT data FROM ${t('tickets')}`);
-  for (const row of ticketRows) tally.add('tickets', row.data);
-  await eachBySeq<{ seq: string; id: string; ticket_id: string; body: string; data: object }>(
+  await eachPage<{ id: string; data: Ticket }>(client, t('tickets'), 'id, data', ['id'], pageSize, (row) =>
+    tally.add('tickets', row.data),
+  );
+  await eachPage<{ seq: string; id: string; ticket_id: string; body: string; data: object }>(
     client,
-    (after) =>
-      `SELECT seq, id, ticket_id, body, data FROM ${t('thread_entries')} WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`,
+    t('thread_entries'),
+    'seq, id, ticket_id, body, data',
+    ['seq'],
+    pageSize,
     (row) => tally.add('thread_entries', { ...row.data, id: row.id, ticketId: row.ticket_id, body: row.body }),
   );
   for (const table of ['audit_events', 'outbox', 'deliveries'] as const) {
-    await eachBySeq<{ seq: string; data: object }>(
-      client,
-      (after) => `SELECT seq, data FROM ${t(table)} WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`,
-      (row) => tally.add(table, row.data),
+    await eachPage<{ seq: string; data: object }>(client, t(table), 'seq, data', ['seq'], pageSize, (row) =>
+      tally.add(table, row.data),
     );
   }
-  const tokens = await client.query<{
+  await eachPage<{
     hash: string;
     ticket_id: string;
     created_at: Date;
     expires_at: Date | null;
     revoked_at: Date | null;
-  }>(`SELECT hash, ticket_id, created_at, expires_at, revoked_at FROM ${t('access_tokens')}`);
-  for (const row of tokens.rows) {
+  }>(client, t('access_tokens'), 'hash, ticket_id, created_at, expires_at, revoked_at', ['hash'], pageSize, (row) =>
     tally.add('access_tokens', {
       hash: row.hash,
       ticketId: row.ticket_id,
       createdAt: row.created_at.toISOString(),
       expiresAt: iso(row.expires_at),
       revokedAt: iso(row.revoked_at),
-    });
-  }
-  const keys = await client.query<{ scope: string; key: string; created_at: Date; data: unknown }>(
-    `SELECT scope, key, created_at, data FROM ${t('idempotency_keys')}`,
+    }),
   );
-  for (const row of keys.rows) {
-    tally.add('idempotency_keys', {
-      scope: row.scope,
-      key: row.key,
-      createdAt: row.created_at.getTime(),
-      data: row.data,
-    });
-  }
+  await eachPage<{ scope: string; key: string; created_at: Date; data: unknown }>(
+    client,
+    t('idempotency_keys'),
+    'scope, key, created_at, data',
+    ['scope', 'key'],
+    pageSize,
+    (row) =>
+      tally.add('idempotency_keys', {
+        scope: row.scope,
+        key: row.key,
+        createdAt: row.created_at.getTime(),
+        data: row.data,
+      }),
+  );
   const directory = await client.query<DirectoryRow>(`SELECT kind, id, data FROM ${t('directory')}`);
   for (const row of directory.rows) tally.add('directory', { kind: row.kind, id: row.id, data: row.data });
   const sequences = await client.query<{ name: string; value: string }>(`SELECT name, value FROM ${t('sequences')}`);
