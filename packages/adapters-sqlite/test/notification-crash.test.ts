@@ -14,8 +14,9 @@ import { tempDirectory } from './support/temp-database.js';
  * sends notifications is SIGKILLed at random moments, 30 times, on one file:
  * in a commit, between a commit and its dispatch, between a dispatch and the
  * send, between the send and its record. Every third writer's notifier
- * hangs, so its kill finds deliveries pending and messages undispatched (the
- * last writer hangs, and writes a while first). After every kill the
+ * hangs, so its kill finds deliveries pending; the last writer commits
+ * without dispatching, and writes a while first, so the recovery also finds
+ * messages undispatched. After every kill the
  * file is intact and no dispatch is half written. Then a desk in this
  * process sweeps the file, its clock past the dead writers' claims: every
  * acknowledged ticket's auto-response reached its requester (at least once,
@@ -70,13 +71,15 @@ test(`notifications of every acknowledged ticket survive ${KILLS} SIGKILLs`, { t
   const filename = temp.file();
   const sentFile = temp.file('sent.txt');
   const acknowledged = new Map<string, string>();
-  const modes = { append: 0, hang: 0 };
+  const modes = { append: 0, hang: 0, 'commit-only': 0 };
   const started = performance.now();
 
   const live = new Set<ChildProcess>();
   /** Starts the writer of a round; it prints `ready` once set up, and writes once its go file is there. */
   const startWriter = (round: number) => {
-    const mode = round % 3 === 0 ? ('hang' as const) : ('append' as const);
+    // The last writer commits only: the recovery then surely has undispatched messages to find (a hanging
+    // writer's other lanes can dispatch everything it committed before the kill on a fast machine).
+    const mode = round === KILLS ? ('commit-only' as const) : round % 3 === 0 ? ('hang' as const) : ('append' as const);
     const goFile = temp.file(`go-${round}`);
     const child = startFixture('notifying-writer.ts', [filename, mode, sentFile, goFile]);
     live.add(child);
@@ -110,8 +113,8 @@ test(`notifications of every acknowledged ticket survive ${KILLS} SIGKILLs`, { t
       writeFileSync(writer.goFile, 'go');
       // The next writer sets up (imports, migrations check, directory) while this one writes.
       if (round < KILLS) next = startWriter(round + 1);
-      // The last writer hangs: it writes past its stuck first batch, so the recovery has undispatched
-      // messages as well as undelivered deliveries to find.
+      // The last writer commits without dispatching: it writes enough for the recovery to have undispatched
+      // messages as well as the earlier writers' undelivered deliveries to find.
       const deadline = Date.now() + 30_000;
       while (round === KILLS && writer.acks() < LAST_WRITER_ACKS && Date.now() < deadline) await sleep(5);
       // On a busy machine the acks can run ahead of what the file shows: wait (bounded) until the hanging
@@ -283,7 +286,7 @@ test(`notifications of every acknowledged ticket survive ${KILLS} SIGKILLs`, { t
   const writerIds = new Set(sentByWriters.map((line) => line.id));
   const twice = recoveryIds.filter((id) => writerIds.has(id)).length;
   console.log(
-    `notification crash: ${KILLS} SIGKILLs (${modes.append} append, ${modes.hang} hang) in ${killing} ms, ` +
+    `notification crash: ${KILLS} SIGKILLs (${modes.append} append, ${modes.hang} hang, ${modes['commit-only']} commit-only) in ${killing} ms, ` +
       `${acknowledged.size} acknowledged tickets, ${all.length} deliveries; left ${before.messages} messages and ` +
       `${before.deliveries} deliveries, recovered by ${sweeps} sweeps in ${recovery} ms; ` +
       `${sentByWriters.length} sent by the writers, ${sentByRecovery.length} by the recovery, ${twice} of them twice`,
