@@ -3,6 +3,7 @@ import { makeThreadEntry, makeTicket } from '@ticketkit/core/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { migrate, SCHEMA_VERSION, type SqliteDatabase, type SqliteStorage, sqliteStorage } from '../src/index.js';
+import { legacyTicketInserter } from './support/legacy-rows.js';
 import { tempDirectory } from './support/temp-database.js';
 
 /**
@@ -134,24 +135,9 @@ test('a file written by schema 3 (counts and index kept by triggers) goes on exa
   const old = new Database(file);
   migrate(old, 3);
   const before = Array.from({ length: 4 }, (_, index) => makeTicket({ subject: `Old ${index} modem` }));
-  const insert = old.prepare(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state,
-    requester_email, subject, created_at, next_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = legacyTicketInserter(old);
   for (const ticket of before) {
-    const seq = insert.run(
-      ticket.id,
-      ticket.number,
-      ticket.status,
-      ticket.departmentId,
-      ticket.teamId,
-      ticket.assigneeId,
-      ticket.slaState,
-      ticket.requester.email,
-      ticket.subject,
-      Date.parse(ticket.createdAt),
-      null,
-      ticket.version,
-      JSON.stringify(ticket),
-    ).lastInsertRowid;
+    const seq = insert(ticket);
     const { id, body, ...entry } = makeThreadEntry(ticket, { body: 'router blinking' });
     old
       .prepare("INSERT INTO ticket_log (id, ticket_seq, kind, body, data) VALUES (?, ?, 'entry', ?, ?)")

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
 import { migrate, SCHEMA_VERSION, type SqliteStorage, sqliteStorage } from '../src/index.js';
 import { queueOrderColumns } from '../src/queries/queue-order-columns.js';
+import { legacyTicketInserter } from './support/legacy-rows.js';
 import { tempDirectory } from './support/temp-database.js';
 
 /**
@@ -39,25 +40,8 @@ function oldTickets(): Ticket[] {
 function writeAsVersion5(file: string, tickets: readonly Ticket[]) {
   const old = new Database(file);
   expect(migrate(old, 5)).toEqual({ from: 0, to: 5 });
-  const insert = old.prepare(`INSERT INTO tickets (id, number, status, department_id, team_id, assignee_id, sla_state,
-    requester_email, subject, created_at, next_check_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const ticket of tickets) {
-    insert.run(
-      ticket.id,
-      ticket.number,
-      ticket.status,
-      ticket.departmentId,
-      ticket.teamId,
-      ticket.assigneeId,
-      ticket.slaState,
-      ticket.requester.email,
-      ticket.subject,
-      Date.parse(ticket.createdAt),
-      null,
-      ticket.version,
-      JSON.stringify(ticket),
-    );
-  }
+  const insert = legacyTicketInserter(old);
+  for (const ticket of tickets) insert(ticket);
   old.close();
 }
 
