@@ -11,7 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { postgresStorage } from '@ticketkit/adapter-postgres';
-import { createHelpDesk, defaultSlaPolicy, encodeCursor, manualClock } from '@ticketkit/core';
+import {
+  createHelpDesk,
+  defaultSlaPolicy,
+  encodeQueueCursor,
+  manualClock,
+  queuePosition,
+  type Ticket,
+} from '@ticketkit/core';
 import pg from 'pg';
 import { AGENTS_PER_DEPARTMENT, admin, agentOf, DEPARTMENTS, random, VOCABULARY } from './lib/dataset.js';
 import { progressBar } from './lib/progress.js';
@@ -162,16 +169,17 @@ try {
     figures.push({ name: `${name}: × raw pg`, value: ratio, unit: '× raw pg (medians)', detail: `${at}; ${detail}` });
   };
   const agent = agentOf(3);
-  const { rows: middle } = await pool.query(
-    `SELECT data->>'createdAt' AS at, id FROM "${schema}".tickets WHERE status IN ('open', 'in_progress')
-      ORDER BY created_at, id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM "${schema}".tickets WHERE status IN ('open', 'in_progress'))`,
+  // A position halfway through the open queue (in its `priority` order): a deep page, reached with a keyset cursor.
+  const { rows: middle } = await pool.query<{ data: Ticket }>(
+    `SELECT data FROM "${schema}".tickets WHERE status IN ('open', 'in_progress')
+      ORDER BY priority_rank, due_at, created_at, id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM "${schema}".tickets WHERE status IN ('open', 'in_progress'))`,
   );
-  const deep = middle[0] ? encodeCursor([middle[0].at, middle[0].id]) : null;
+  const deep = middle[0] ? encodeQueueCursor(queuePosition(middle[0].data)) : null;
   const queueApi = await sampleMs(samples, () => desk.queues.list('open', { actor: admin, limit: 25 }));
   row('open queue, first page (admin)', queueApi, 99);
   const queueRaw = await sampleMs(samples, () =>
     pool.query(
-      `SELECT data FROM ${t('tickets')} WHERE status IN ('open', 'in_progress') ORDER BY created_at, id LIMIT 26`,
+      `SELECT data FROM ${t('tickets')} WHERE status IN ('open', 'in_progress') ORDER BY priority_rank, due_at, created_at, id LIMIT 26`,
     ),
   );
   baseline('open queue, first page (admin)', queueApi, queueRaw);
