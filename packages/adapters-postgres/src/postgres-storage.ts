@@ -62,6 +62,15 @@ export interface PostgresStorageOptions {
    */
   searchWindow?: number;
   /**
+   * How many of the newest thread entries (by commit order) a search reads
+   * first; when they hold fewer than `searchWindow` matches it reads an
+   * older, longer stretch, sized from the matches found, until the window is
+   * full. Larger reads more at once (fewer round trips on a small desk),
+   * smaller less (a common word needs only the newest few hundred entries).
+   * @default 65536
+   */
+  searchFirstSpan?: number;
+  /**
    * Called with errors the adapter cannot throw to anyone: the LISTEN
    * connection broke (it reconnects), a change listener threw.
    * @default process.emitWarning
@@ -138,7 +147,12 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   if (language !== null && (typeof language !== 'string' || !/^[a-z_][a-z0-9_.]*$/.test(language))) {
     refuse('searchLanguage', "must be null or a text search configuration name such as 'english'");
   }
-  const window = Math.max(1, Math.trunc(options.searchWindow ?? 500));
+  const wholeNumber = (field: 'searchWindow' | 'searchFirstSpan', fallback: number) => {
+    const value = options[field] ?? fallback;
+    if (!Number.isSafeInteger(value) || value < 1) refuse(field, 'must be a whole number of at least 1');
+    return value;
+  };
+  const searchReading = { window: wholeNumber('searchWindow', 500), firstSpan: wholeNumber('searchFirstSpan', 65_536) };
   const onError =
     options.onError ??
     ((error: unknown) =>
@@ -164,7 +178,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     ...tickets(context, language, notices),
     ...threadAndAudit(context),
     ...queuesAndCounts(context),
-    ...search(context, language, window),
+    ...search(context, language, searchReading),
     ...outboxAndDeliveries(context),
     ...schedulerClaims(context),
     ...directory(context),
