@@ -40,6 +40,8 @@ const { values } = parseArgs({
     // With --adapter postgres: load into (or, when it holds --size tickets, reuse) this schema; --keep leaves it.
     schema: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    // With --adapter postgres: cap each HTTP app process at this share of one core (a cgroup quota; root).
+    'app-cpu': { type: 'string' },
   },
 });
 const size = Number(values.size);
@@ -63,8 +65,10 @@ if (values.adapter === 'postgres') {
     httpSeconds,
     httpConnections,
     httpWarmupSeconds: values.smoke ? 0 : 2,
+    appCpu: values['app-cpu'] === undefined ? undefined : Number(values['app-cpu']),
     only: values.only,
     json: values.json,
+    smoke: values.smoke,
   });
   process.exit(0);
 }

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { DEPARTMENTS, random } from '../lib/dataset.js';
 import { percentile } from '../lib/stats.js';
 import type { Metric } from '../suites/metric.js';
-import { backendCpuMs } from './cpu-usage.js';
+import { capCpu } from './cpu-cap.js';
+import { postgresServerCpuMs } from './cpu-usage.js';
 import { sampleWaitEvents } from './wait-events.js';
 
 /** How hard and how long the PostgreSQL HTTP intake suite pushes. */
@@ -23,7 +24,12 @@ export interface PostgresHttpOptions {
   warmupSeconds: number;
   /** How many app processes each run has, in order. @default [1, 2, 3] */
   processes?: readonly number[];
+  /** Cap each app process at this share of one core (cgroup CPU quota, bench/postgres/cpu-cap.ts); unset: no cap. */
+  appCpu?: number | undefined;
 }
+
+// The application name of the runner's own sessions, whose backends the database CPU leaves out.
+const MONITOR = 'ticketkit-bench-monitor';
 
 /** Subjects and bodies the requests take turns with. */
 function requestTexts() {
@@ -91,11 +97,21 @@ async function intakeLoad(
   return latencies;
 }
 
-function startServer(url: string, schema: string) {
+function startServer(url: string, schema: string, appCpu: number | undefined) {
   const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [url, schema, schema], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  let uncap = () => {};
+  if (appCpu !== undefined && child.pid !== undefined) {
+    try {
+      uncap = capCpu(child.pid, appCpu);
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
+  }
+  child.once('exit', () => uncap());
   const next = (type: string) =>
     new Promise<{ type: string; port?: number; cpuMs?: number }>((resolve, reject) => {
       child.on('message', (message: { type: string; port?: number; cpuMs?: number }) => {
@@ -128,11 +144,12 @@ function startServer(url: string, schema: string) {
  */
 export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<Metric[]> {
   const schema = `tk_bench_http_${randomBytes(4).toString('hex')}`;
-  const pool = new pg.Pool({ connectionString: options.url, max: 3 });
-  // The app servers' CPU and their backends' (by application name, which is the schema).
+  // Connections kept open: the database CPU leaves these backends out by name, which it can only while they live.
+  const pool = new pg.Pool({ connectionString: options.url, max: 3, application_name: MONITOR, idleTimeoutMillis: 0 });
+  // The app servers' CPU and the whole database server's (all of it serves them: run the benchmark alone).
   const cpuOf = async (servers: ReturnType<typeof startServer>[]) => ({
     app: (await Promise.all(servers.map((server) => server.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
-    database: await backendCpuMs(pool, schema),
+    database: await postgresServerCpuMs(pool, MONITOR),
   });
   const texts = requestTexts();
   const metrics: Metric[] = [];
@@ -143,7 +160,13 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
     for (const id of DEPARTMENTS) await setup.departments.upsert({ id, name: id });
     await setup.close();
     for (const processes of options.processes ?? [1, 2, 3]) {
-      const servers = Array.from({ length: processes }, () => startServer(options.url, schema));
+      const servers: ReturnType<typeof startServer>[] = [];
+      try {
+        for (let i = 0; i < processes; i++) servers.push(startServer(options.url, schema, options.appCpu));
+      } catch (error) {
+        for (const server of servers) server.kill();
+        throw error;
+      }
       try {
         const ports = await Promise.all(servers.map((server) => server.port));
         // Each new process compiles and optimises its hot paths on its first requests: warm them up first,
@@ -171,7 +194,7 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
           unit: 'tickets/s',
           goal: processes === 1 ? 0 : Math.round(baseline),
           better: 'higher',
-          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}; ${cpu}; sessions (average): ${waited}`,
+          detail: `${latencies.length.toLocaleString('en-US')} answered 201 in ${seconds.toFixed(1)} s; p99 ${percentile(latencies, 99).toFixed(1)} ms, median ${percentile(latencies, 50).toFixed(1)} ms; ${options.connections} connections over ${processes} app process(es) on one schema${options.appCpu === undefined ? '' : `, each capped at ${options.appCpu} core`}${processes > 1 ? `; ${(rate / baseline).toFixed(2)}× one process` : ''}; ${cpu}; sessions (average): ${waited}`,
         });
         await Promise.all(servers.map((server) => server.close()));
       } catch (error) {

@@ -21,6 +21,8 @@ export interface PostgresBenchOptions {
   httpConnections: number;
   /** Seconds of unmeasured load before each HTTP run. */
   httpWarmupSeconds: number;
+  /** Cap each HTTP app process at this share of one core (cgroup quota); unset: no cap. */
+  appCpu?: number | undefined;
   /** `latency` or `http`: that suite alone. */
   only?: string | undefined;
   /** Load into (or reuse) this schema instead of a new one. */
@@ -29,6 +31,8 @@ export interface PostgresBenchOptions {
   keep?: boolean | undefined;
   /** Where the JSON of the results goes. */
   json: string;
+  /** A run too small and short to judge (inside `npm test`): the table shows no verdicts. */
+  smoke?: boolean | undefined;
 }
 
 /**
@@ -72,8 +76,9 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<v
           connections: options.httpConnections,
           seconds: options.httpSeconds,
           warmupSeconds: options.httpWarmupSeconds,
+          appCpu: options.appCpu,
         });
-  if (http.length) console.log(`\n${renderResultTable(http, { smoke: false })}`);
+  if (http.length) console.log(`\n${renderResultTable(http, { smoke: options.smoke ?? false })}`);
   const result = {
     command: ['npm run bench', '--', ...process.argv.slice(2)].join(' '),
     date: new Date().toISOString(),
