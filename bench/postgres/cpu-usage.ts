@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
 
-/** utime, stime, cutime, cstime and the parent's pid of a process, from /proc/PID/stat. */
-function processStat(pid: number): { ppid: number; own: number; children: number } | null {
+/** The name, parent's pid and CPU ticks (own: utime + stime; children: cutime + cstime) of a process, from /proc/PID/stat. */
+function processStat(pid: number): { name: string; ppid: number; own: number; children: number } | null {
   try {
-    // After the name in parentheses (which may hold spaces): state, ppid, … utime (14), stime, cutime, cstime.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // The name in parentheses (it may hold spaces), then state, ppid, … utime (14), stime, cutime, cstime.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')),
       ppid: Number(fields[1]),
       own: Number(fields[11]) + Number(fields[12]),
       children: Number(fields[13]) + Number(fields[14]),
@@ -32,7 +34,9 @@ export async function postgresServerCpuMs(pool: pg.Pool, excludeApplicationName:
     [excludeApplicationName],
   );
   const backend = rows.find((row) => row.own);
-  const postmaster = backend ? processStat(backend.pid)?.ppid : undefined;
+  const stat = backend ? processStat(backend.pid) : null;
+  // A remote server's backend pid may be some other process here: only a local postgres process counts.
+  const postmaster = stat?.name.startsWith('postgres') ? stat.ppid : undefined;
   const server = postmaster === undefined ? null : processStat(postmaster);
   if (postmaster === undefined || !server) return null;
   let ticks = server.own + server.children;
