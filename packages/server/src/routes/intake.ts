@@ -86,7 +86,7 @@ export const intakeRoute: RouteSpec = {
       }
       delete input[options.honeypotField];
     }
-    await applyIdempotencyKey(context.request, context.identity, input, intakeBodySchema, 'open input');
+    applyIdempotencyKey(context.request, context.identity, input, intakeBodySchema, 'open input');
     const actor = intakeActor(context, input);
     const perEmail = options.intakePerEmail;
     let admitted = false;

@@ -150,13 +150,13 @@ function commandRoute(spec: {
       const keyed =
         idempotent !== undefined &&
         fields !== null &&
-        (await applyIdempotencyKey(
+        applyIdempotencyKey(
           context.request,
           context.identity,
           fields as Record<string, unknown>,
           idempotent.schema,
           `${spec.command} input`,
-        ));
+        );
       const version = await expectedVersion(context, keyed);
       const run = context.desk.tickets[spec.command] as HelpDesk['tickets']['note'];
       const ticket = await run(context.params.ref ?? '', input as never, {
