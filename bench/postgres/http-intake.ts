@@ -171,7 +171,9 @@ export async function postgresHttpIntake(options: PostgresHttpOptions): Promise<
         const ports = await Promise.all(servers.map((server) => server.port));
         // Each new process compiles and optimises its hot paths on its first requests: warm them up first,
         // unmeasured, as the SQLite HTTP suite does.
-        if (options.warmupSeconds > 0) await intakeLoad(ports, options.connections, options.warmupSeconds, texts);
+        // A capped process compiles with the same share of a core as it serves: its warm-up lasts longer by as much.
+        const warmup = options.warmupSeconds / Math.min(1, options.appCpu ?? 1);
+        if (warmup > 0) await intakeLoad(ports, options.connections, warmup, texts);
         const cpuBefore = await cpuOf(servers);
         const benchCpu = process.cpuUsage();
         const waits = sampleWaitEvents(pool, schema);
