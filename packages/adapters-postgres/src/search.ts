@@ -139,7 +139,7 @@ const COMMON = 0.25;
  * other one is very common (in over a quarter), the rare one alone: every
  * term must be in a matching entry, so the others are tested on the entries
  * it finds (`ts_match_vq`, which no index serves), and most pass. "password
- * kaprelo" then reads the index's list of "kaprelo"'s entries, not also the
+ * preterlo" then reads the index's list of "preterlo"'s entries, not also the
  * list of "password", which is in nearly every entry of a bank's desk.
  * Otherwise all of them: the index intersects their lists, which costs less
  * than testing the matches of one. (With a text search language no term is
