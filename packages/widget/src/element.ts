@@ -42,7 +42,8 @@ interface Draft {
 interface Reply {
   n: string;
   body: string;
-  seen: number;
+  /** The `Idempotency-Key` every attempt sends, so a retry after a lost answer is not a second reply. */
+  key?: string;
 }
 
 // SSR: the class must be definable where HTMLElement does not exist (importing touches no DOM).
@@ -400,7 +401,7 @@ export class TicketkitWidget extends Base {
         h('h3', { tabindex: -1, text: ticket.subject }),
         h('div', { class: 'row mu' }, badge(ticket, s), h('span', { text: fill(s.ref, n) })),
         threadList(thread.items, s, this.#locale().lang),
-        this.#actions(ticket, thread.items.length, auth),
+        this.#actions(ticket, auth),
         h('p', { class: 'note', role: 'status', 'aria-live': 'polite' }),
       );
       main.querySelector('h3')?.focus();
@@ -409,7 +410,7 @@ export class TicketkitWidget extends Base {
     }
   }
 
-  #actions(ticket: CustomerTicket, seen: number, token: string | undefined) {
+  #actions(ticket: CustomerTicket, token: string | undefined) {
     const s = this.#s;
     const n = ticket.number;
     const post = async (path: string, body: unknown) => {
@@ -466,7 +467,7 @@ export class TicketkitWidget extends Base {
           event.preventDefault();
           if (!text.value.trim() || text.disabled) return;
           text.disabled = true;
-          this.#sendReply({ n, body: text.value.trim(), seen });
+          this.#sendReply({ n, body: text.value.trim(), key: crypto.randomUUID() });
         },
       },
       h('div', {}, h('label', { for: 'tk-reply', text: s.reply }), text),
@@ -475,30 +476,23 @@ export class TicketkitWidget extends Base {
   }
 
   /**
-   * Sends a reply until the server answers. The API has no idempotency key
-   * for replies, so before a retry the thread is read: if the reply is there
-   * already (the first attempt got through), it is not sent twice.
+   * Sends a reply until the server answers, every attempt with the reply's
+   * own Idempotency-Key (kept with it in storage, so a reload retries with
+   * it too): if an earlier attempt got through and only its answer was lost,
+   * the server answers with that reply instead of adding a second.
    */
   async #sendReply(reply: Reply): Promise<void> {
     const queue = () => this.#store.get<Reply[]>('replies') ?? [];
     const others = () => queue().filter((r) => r.n !== reply.n || r.body !== reply.body);
+    // A reply queued by an older widget has no key: it gets one now.
+    const key = reply.key ?? crypto.randomUUID();
+    reply.key = key;
     this.#store.set('replies', [...others(), reply]);
     const token = this.#tokenFor(reply.n);
-    let tried = false;
     this.#say(this.#s.sending);
     try {
       await deliver(
-        async () => {
-          if (tried) {
-            const { items } = await this.#api<{ items: ThreadEntry[] }>(
-              `/tickets/${encodeURIComponent(reply.n)}/thread`,
-              { token },
-            );
-            if (items.slice(reply.seen).some((e) => e.author.type === 'customer' && e.body === reply.body)) return;
-          }
-          tried = true;
-          await this.#api(`/tickets/${encodeURIComponent(reply.n)}/replies`, { body: { body: reply.body }, token });
-        },
+        () => this.#api(`/tickets/${encodeURIComponent(reply.n)}/replies`, { body: { body: reply.body }, token, key }),
         this.#waiting,
         () => this.#alive,
       );

@@ -17,6 +17,8 @@ export interface Faults {
   failAfterCommit: number;
   /** Answer this many requests with 503 before the API sees them. */
   failBefore: number;
+  /** The Idempotency-Key of every reply request that reached the host, in order (`''` for none). */
+  replyKeys: string[];
 }
 
 /** Pages the host serves: `/` (the one-tag install), `/csp`, `/hostile`, and `/page?attrs=` for a custom tag. */
@@ -66,7 +68,7 @@ export async function startHost() {
     email: 'ann@acme.test',
     departmentIds: ['help', 'billing'],
   });
-  const faults: Faults = { failAfterCommit: 0, failBefore: 0 };
+  const faults: Faults = { failAfterCommit: 0, failBefore: 0, replyKeys: [] };
   // Both servers listen first: the API's `cors` option names the strict-CSP page's origin.
   let handle: ReturnType<typeof toNodeHandler> = async () => {};
   const listen = async (server: Server) => {
@@ -83,6 +85,8 @@ export async function startHost() {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname.startsWith('/support/')) {
       const intake = req.method === 'POST' && /^\/support\/tickets(\/[^/]+\/replies)?$/.test(url.pathname);
+      if (intake && url.pathname.endsWith('/replies'))
+        faults.replyKeys.push(String(req.headers['idempotency-key'] ?? ''));
       if (intake && faults.failBefore > 0) {
         faults.failBefore -= 1;
         res

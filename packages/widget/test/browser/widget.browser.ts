@@ -477,12 +477,18 @@ test('a reply sent while the answer is lost is delivered once', async () => {
   const number = await submitted(page);
   await page.getByRole('button', { name: 'Follow this request' }).click();
   host.faults.failAfterCommit = 1;
+  host.faults.replyKeys.length = 0;
   await page.getByLabel('Your reply').fill('Sent once, please.');
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Sent once, please.').waitFor({ timeout: 15_000 });
   const thread = await host.desk.tickets.thread(number, { actor: { type: 'system' } });
   expect(host.faults.failAfterCommit).toBe(0);
   expect(thread.filter((entry) => entry.body === 'Sent once, please.')).toHaveLength(1);
+  // Both attempts carried the reply's one Idempotency-Key: the server, not a re-read of the thread, kept it single.
+  const [first, retry] = host.faults.replyKeys;
+  expect(host.faults.replyKeys).toHaveLength(2);
+  expect(first).toMatch(/^[0-9a-f-]{36}$/);
+  expect(retry).toBe(first);
   await context.close();
 });
 
