@@ -38,6 +38,8 @@ const count = (n = 0) => h('span', { class: 'count', 'aria-label': `${n} tickets
  * and the queue counts above to that department; "All departments" undoes
  * it. Department rows are toggle buttons (`aria-pressed`), queues are the
  * current page (`aria-current`): two different things for a screen reader.
+ * An agent of one department gets no department rows: theirs would repeat
+ * "All departments" count for count.
  */
 export function queueNav(state: NavState, actions: NavActions): Node[] {
   const { total, departments } = state.counts;
@@ -46,28 +48,30 @@ export function queueNav(state: NavState, actions: NavActions): Node[] {
     [null, 'All departments', total],
     ...departments.map((row): [string, string, Record<string, number>] => [row.id, row.name, row.counts]),
   ];
-  return [
-    h(
-      'ul',
-      null,
-      QUEUES.map(([name, label], index) =>
+  const queues = h(
+    'ul',
+    null,
+    QUEUES.map(([name, label], index) =>
+      h(
+        'li',
+        null,
         h(
-          'li',
-          null,
-          h(
-            'button',
-            {
-              type: 'button',
-              'aria-current': !state.searching && state.queue === name ? 'true' : 'false',
-              'aria-keyshortcuts': String(index + 1),
-              onclick: () => actions.selectQueue(name),
-            },
-            h('span', null, label),
-            count(scoped[name]),
-          ),
+          'button',
+          {
+            type: 'button',
+            'aria-current': !state.searching && state.queue === name ? 'true' : 'false',
+            'aria-keyshortcuts': String(index + 1),
+            onclick: () => actions.selectQueue(name),
+          },
+          h('span', null, label),
+          count(scoped[name]),
         ),
       ),
     ),
+  );
+  if (departments.length < 2) return [queues];
+  return [
+    queues,
     h('h2', { id: 'tk-departments', class: 'group' }, `${queueLabel(state.queue)} by department`),
     h(
       'ul',

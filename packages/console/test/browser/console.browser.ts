@@ -228,6 +228,13 @@ describe('an agent works a ticket in the console', () => {
     expect(WINSTON.id).toBe('winston');
   });
 
+  test('an agent of one department gets no department rows (they would repeat the queue counts)', async () => {
+    // Isabella works in the Help Desk only; the queue list is all her sidebar has.
+    await page.getByRole('button', { name: /^Open \d/ }).waitFor();
+    expect(await page.getByRole('list', { name: /by department$/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^All departments/ }).count()).toBe(0);
+  });
+
   test('department rows count each department, filter the list, and follow a colleague’s transfer live', async () => {
     await host.desk.agents.upsert({ id: 'root', name: 'Root', email: 'root@bank.test', role: 'admin' });
     const lost = await host.desk.tickets.open({ subject: 'Lost card', body: 'I lost my card.' }, { actor: KEN });
