@@ -134,8 +134,30 @@ userdb {
     imapsPort,
     user,
     pass,
-    /** Drops every IMAP connection of the user, as a server restart or a network cut would. */
-    kick: () => execFileSync(DOVEADM, ['-c', conf, 'kick', user], { stdio: 'pipe' }).toString(),
+    /**
+     * Drops every IMAP connection of the user, as a server restart or a network cut would, and returns once
+     * the imap processes that held them have exited: `doveadm kick` only signals them, and one still alive
+     * could carry out a command sent just after (a test's "dropped before the flag" would then flag).
+     * Synchronous, so no client of this process reconnects in the meantime.
+     */
+    kick: () => {
+      const who = execFileSync(DOVEADM, ['-c', conf, 'who', user], { stdio: 'pipe' }).toString();
+      const pids = [...who.matchAll(/\(([\d ]+)\)/g)].flatMap((match) =>
+        (match[1] ?? '').trim().split(/\s+/).map(Number),
+      );
+      const said = execFileSync(DOVEADM, ['-c', conf, 'kick', user], { stdio: 'pipe' }).toString();
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let waited = 0; waited < 5_000 && pids.some(alive); waited += 10) Atomics.wait(pause, 0, 0, 10);
+      return said;
+    },
   };
 }
 
