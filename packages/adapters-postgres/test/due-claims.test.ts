@@ -1,6 +1,6 @@
 import { createHelpDesk, type HelpDesk, manualClock } from '@ticketkit/core';
 import { afterAll, expect, test } from 'vitest';
-import { postgresStorage } from '../src/index.js';
+import { type PostgresStorage, postgresStorage } from '../src/index.js';
 import { dropSchema, schemaName, testPool } from './support/temp-schema.js';
 
 /**
@@ -33,6 +33,31 @@ async function breachesOf(desk: HelpDesk, ids: readonly string[]) {
   return total;
 }
 
+/**
+ * The storage with its first due-ticket claim held back until `until` settles: the claim is taken (its
+ * leases written) and then the caller waits, as a scheduler busy with its batch would.
+ */
+function holdingFirstClaim(storage: PostgresStorage, until: Promise<void>, claimed: () => void): PostgresStorage {
+  let first = true;
+  return new Proxy(storage, {
+    get(target, property) {
+      if (property === 'claimDueTickets') {
+        return async (query: Parameters<PostgresStorage['claimDueTickets']>[0]) => {
+          const tickets = await target.claimDueTickets(query);
+          if (first) {
+            first = false;
+            claimed();
+            await until;
+          }
+          return tickets;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 const dueClaims = async () =>
   Number((await raw.query(`SELECT count(*) AS n FROM "${schema}".leases WHERE name LIKE 'ticketkit:due:%'`)).rows[0].n);
 
@@ -41,8 +66,21 @@ test('two schedulers share a sweep; a dead scheduler’s claims are taken over w
 }, async () => {
   const clock = manualClock(OPENED);
   const storageA = postgresStorage({ pool: poolA, schema });
-  const a = await createHelpDesk({ storage: storageA, clock });
-  const b = await createHelpDesk({ storage: postgresStorage({ pool: poolB, schema }), clock });
+  // Each scheduler, having taken its first claim, waits until the other has taken one too: they sweep at the
+  // same time whatever the machine's timing (otherwise the first could finish both batches alone).
+  let aClaimed = () => {};
+  let bClaimed = () => {};
+  const aHasClaimed = new Promise<void>((resolve) => {
+    aClaimed = resolve;
+  });
+  const bHasClaimed = new Promise<void>((resolve) => {
+    bClaimed = resolve;
+  });
+  const a = await createHelpDesk({ storage: holdingFirstClaim(storageA, bHasClaimed, aClaimed), clock });
+  const b = await createHelpDesk({
+    storage: holdingFirstClaim(postgresStorage({ pool: poolB, schema }), aHasClaimed, bClaimed),
+    clock,
+  });
   await a.departments.upsert({ id: 'help', name: 'Help Desk' });
   await a.agents.upsert({ id: 'ann', name: 'Ann', email: 'ann@bank.test', departmentIds: ['help'] });
   await a.slaPlans.upsert({ id: 'sev-a', name: 'SEV A', firstResponseWithin: '1h', resolveWithin: '8h' });
