@@ -37,27 +37,36 @@ export function schedulerClaims(context: PostgresContext) {
       // them, a cost that grows with the backlog; this way it walks the due index in order and stops at LIMIT.
       // The upsert is the arbiter: a claim another server committed after this statement's snapshot makes
       // ON CONFLICT's WHERE false, so that ticket is not returned here.
-      const rows = await context.query<{ data: Ticket }>(
-        'claimDueTickets',
-        `WITH due AS (
-           SELECT t.id, t.next_check_at FROM ${context.table('tickets')} t
-            WHERE t.next_check_at IS NOT NULL AND t.next_check_at <= $1::timestamptz
-              AND NOT EXISTS (SELECT 1 FROM ${leases} l WHERE l.name = $3 || t.id AND l.until > $5::timestamptz OFFSET 0)
-            ORDER BY t.next_check_at, t.id
-            LIMIT $2
-            FOR UPDATE OF t SKIP LOCKED
-         ), claimed AS (
-           INSERT INTO ${leases} AS l (name, owner, until)
-           SELECT $3 || id, $4, $6::timestamptz FROM due
-           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
-             WHERE l.until <= $5::timestamptz
-           RETURNING substr(name, length($3) + 1) AS id
-         )
-         SELECT t.data FROM ${context.table('tickets')} t JOIN claimed c ON c.id = t.id
-          ORDER BY t.next_check_at, t.id`,
-        [dueBefore, batchSize(limit), DUE_CLAIM_PREFIX, owner, now, until],
-      );
-      return rows.map((row) => row.data);
+      const claim = () =>
+        context.query<{ data: Ticket | null }>(
+          'claimDueTickets',
+          `WITH due AS (
+             SELECT t.id, t.next_check_at FROM ${context.table('tickets')} t
+              WHERE t.next_check_at IS NOT NULL AND t.next_check_at <= $1::timestamptz
+                AND NOT EXISTS (SELECT 1 FROM ${leases} l WHERE l.name = $3 || t.id AND l.until > $5::timestamptz OFFSET 0)
+              ORDER BY t.next_check_at, t.id
+              LIMIT $2
+              FOR UPDATE OF t SKIP LOCKED
+           ), claimed AS (
+             INSERT INTO ${leases} AS l (name, owner, until)
+             SELECT $3 || id, $4, $6::timestamptz FROM due
+             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+               WHERE l.until <= $5::timestamptz
+             RETURNING substr(name, length($3) + 1) AS id
+           )
+           SELECT CASE WHEN c.id IS NOT NULL THEN t.data END AS data
+             FROM due d JOIN ${context.table('tickets')} t ON t.id = d.id LEFT JOIN claimed c ON c.id = d.id
+            ORDER BY d.next_check_at, d.id`,
+          [dueBefore, batchSize(limit), DUE_CLAIM_PREFIX, owner, now, until],
+        );
+      // Every ticket it picked lost to a claim committed after its snapshot: another server took that batch
+      // just now. The next statement's snapshot sees those claims and passes over them, so ask again rather
+      // than answer "nothing due" while the rest of the backlog waits (a scheduler stops at an empty batch).
+      for (let attempt = 0; ; attempt++) {
+        const rows = await claim();
+        const won = rows.flatMap((row) => (row.data ? [row.data] : []));
+        if (won.length > 0 || rows.length === 0 || attempt === 4) return won;
+      }
     },
 
     async releaseDueTickets(ticketIds: readonly string[], owner: string): Promise<void> {
