@@ -205,7 +205,9 @@ export function search(context: PostgresContext, language: SearchLanguage, readi
       const offset = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : 0;
       const limit = batchSize(query.limit);
       if (query.terms.length === 0) return { items: [], nextCursor: null };
-      const indexed = language === null ? indexedTerms(query.terms, await frequencies()) : query.terms;
+      // One term needs no statistics: only a query of several may single one out.
+      const indexed =
+        language === null && query.terms.length > 1 ? indexedTerms(query.terms, await frequencies()) : query.terms;
       const [top] = await context.query<{ max: string | null }>(
         'searchTickets',
         `SELECT max(seq) AS max FROM ${entries}`,

@@ -44,10 +44,6 @@ const count = (n = 0) => h('span', { class: 'count', 'aria-label': `${n} tickets
 export function queueNav(state: NavState, actions: NavActions): Node[] {
   const { total, departments } = state.counts;
   const scoped = departments.find((row) => row.id === state.department)?.counts ?? total;
-  const rows: [string | null, string, Record<string, number>][] = [
-    [null, 'All departments', total],
-    ...departments.map((row): [string, string, Record<string, number>] => [row.id, row.name, row.counts]),
-  ];
   const queues = h(
     'ul',
     null,
@@ -70,6 +66,10 @@ export function queueNav(state: NavState, actions: NavActions): Node[] {
     ),
   );
   if (departments.length < 2) return [queues];
+  const rows: [string | null, string, Record<string, number>][] = [
+    [null, 'All departments', total],
+    ...departments.map((row): [string, string, Record<string, number>] => [row.id, row.name, row.counts]),
+  ];
   return [
     queues,
     h('h2', { id: 'tk-departments', class: 'group' }, `${queueLabel(state.queue)} by department`),
